@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from ura.api.api import api
+from ura.core.views import healthz
+from ura.workspace import views as workspace
+
+urlpatterns = [
+    path("", workspace.root, name="root"),
+    path("home/", include(([path("", workspace.home, name="home")], "workspace"))),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("ura.accounts.urls")),
+    path("people/", include("ura.people.urls")),
+    path("statistics/", include("ura.statistics.urls")),
+    path("audit/", include("ura.audit.urls")),
+    path("api/v1/", api.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
+]
+
+handler404 = "ura.core.errors.not_found"
+handler500 = "ura.core.errors.server_error"
+handler403 = "ura.core.errors.forbidden"

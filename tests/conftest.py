@@ -1,0 +1,44 @@
+import pytest
+from django.test import Client
+
+from tests.world import PASSWORD, World, build_world
+
+
+@pytest.fixture
+def world(db) -> World:  # noqa: ANN001
+    return build_world()
+
+
+@pytest.fixture
+def signed_in(world: World):  # noqa: ANN201
+    """signed_in("worker_a1") -> a test client with that persona's session."""
+
+    def make(persona: str) -> Client:
+        client = Client()
+        client.force_login(world.users[persona])
+        # force_login skips the sign-in view; set what that view would have set.
+        session = client.session
+        import time
+
+        session["_ura_signed_in_at"] = time.time()
+        session.save()
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_client(world: World):  # noqa: ANN201
+    """api_client("worker_a1") -> (client, headers) with a fresh bearer token."""
+    from ura.accounts.actions import api_token_create
+
+    def make(persona: str) -> tuple[Client, dict[str, str]]:
+        _token, secret = api_token_create(actor=world.users[persona], name="test")
+        return Client(), {"Authorization": f"Bearer {secret}"}
+
+    return make
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD

@@ -1,0 +1,92 @@
+"""Explicit grants: the reasons a user, a team or an agency may see a person.
+
+Later parts of Ura (case assignment, referrals, case conferences, home visiting
+caseloads) open and end grants through ``ura.access.grants``; the access rules in
+``ura.access.rules`` read only these rows, so there is one place that decides.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class GrantReason(models.TextChoices):
+    REGISTRATION = "registration", _("Registered the person")
+    ASSIGNMENT = "assignment", _("Assigned")
+    SHARE = "share", _("Shared")
+    REFERRAL = "referral", _("Referral")
+    CONFERENCE = "conference", _("Case conference")
+    HOME_VISITING = "home_visiting", _("Home visiting caseload")
+
+
+class GrantLevel(models.TextChoices):
+    # Ordered: a higher level includes everything a lower one shows.
+    MINIMAL = "minimal", _("Minimum data (name, sex, age, municipality)")
+    FULL = "full", _("Full record")
+
+
+class PersonGrant(models.Model):
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="grants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="person_grants",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="person_grants",
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="person_grants",
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=GrantReason.choices)
+    level = models.CharField(
+        _("level"), max_length=10, choices=GrantLevel.choices, default=GrantLevel.FULL
+    )
+    # What the grant comes from, e.g. ("case", "12"): ending that thing ends the grant.
+    source_type = models.CharField(max_length=40, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access grant")
+        verbose_name_plural = _("access grants")
+        constraints = [
+            models.CheckConstraint(
+                name="grant_has_exactly_one_grantee",
+                condition=(
+                    Q(user__isnull=False, team__isnull=True, agency__isnull=True)
+                    | Q(user__isnull=True, team__isnull=False, agency__isnull=True)
+                    | Q(user__isnull=True, team__isnull=True, agency__isnull=False)
+                ),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user", "ends_at"], name="grant_user"),
+            models.Index(fields=["team", "ends_at"], name="grant_team"),
+            models.Index(fields=["agency", "ends_at"], name="grant_agency"),
+            models.Index(fields=["source_type", "source_id"], name="grant_source"),
+        ]
+
+    def __str__(self) -> str:
+        grantee = self.user_id or self.team_id or self.agency_id
+        return f"{self.reason} {self.person_id} → {grantee}"

@@ -1,0 +1,211 @@
+"""THE door: who may see which person, and what they may do.
+
+Every page, API endpoint and export asks these functions; nothing else filters people
+by hand. Default deny: a user with no active role sees nothing and may do nothing.
+A record outside a user's reach is answered exactly like a record that does not exist
+(``Http404``), so its existence is not revealed.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ura.access.models import GrantLevel, PersonGrant
+from ura.accounts.models import Agency, Membership, Role, Team, User
+from ura.people.models import Person
+from ura.places.models import Place
+
+
+class Permission(models.TextChoices):
+    VIEW_PEOPLE = "view_people", _("See the people shared with them")
+    REGISTER_PERSON = "register_person", _("Register a person")
+    EDIT_PERSON = "edit_person", _("Edit a person's record")
+    EXPORT_NAMES = "export_names", _("Export lists with names")
+    VIEW_ACCESS_HISTORY = "view_access_history", _("See who looked at a record")
+    VIEW_STATISTICS = "view_statistics", _("See aggregate figures")
+    EXPORT_STATISTICS = "export_statistics", _("Export aggregate figures")
+    VIEW_AUDIT_LOG = "view_audit_log", _("Read the whole audit log")
+    ADMINISTER = "administer", _("Manage users, agencies, places and reference data")
+
+
+P = Permission
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.SOCIAL_WORKER: frozenset(
+        {P.VIEW_PEOPLE, P.REGISTER_PERSON, P.EDIT_PERSON, P.EXPORT_NAMES}
+    ),
+    Role.SUPERVISOR: frozenset(
+        {
+            P.VIEW_PEOPLE,
+            P.REGISTER_PERSON,
+            P.EDIT_PERSON,
+            P.EXPORT_NAMES,
+            P.VIEW_ACCESS_HISTORY,
+            P.VIEW_STATISTICS,
+        }
+    ),
+    Role.CONFERENCE_MEMBER: frozenset({P.VIEW_PEOPLE}),
+    Role.SERVICE_PROVIDER: frozenset({P.VIEW_PEOPLE}),
+    Role.HOME_VISITOR: frozenset({P.VIEW_PEOPLE, P.REGISTER_PERSON, P.EDIT_PERSON}),
+    Role.DATA_OFFICER: frozenset({P.VIEW_STATISTICS, P.EXPORT_STATISTICS}),
+    Role.PARTNER: frozenset({P.VIEW_STATISTICS}),
+    Role.ADMINISTRATOR: frozenset({P.ADMINISTER, P.VIEW_AUDIT_LOG}),
+}
+
+# The fields a minimal grant (a referral to a provider) shows; nothing else leaves.
+MINIMAL_PERSON_FIELDS = ("given_name", "family_name", "sex", "age", "municipality")
+
+AGGREGATE_ROLES = frozenset({Role.DATA_OFFICER, Role.PARTNER})
+
+
+def _cached(user: User, name: str, compute):  # noqa: ANN001, ANN202
+    # Cached on the user object, which lives for one request only: a change of role or
+    # team takes effect on the very next request (ASVS 8.3.2).
+    cache = user.__dict__.setdefault("_ura_access_cache", {})
+    if name not in cache:
+        cache[name] = compute()
+    return cache[name]
+
+
+def roles_of(user: User | AnonymousUser) -> frozenset[str]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+
+    def compute() -> frozenset[str]:
+        roles = set(
+            Membership.objects.filter(
+                user=user, is_active=True, agency__is_active=True
+            ).values_list("role", flat=True)
+        )
+        # The account made with `ura createsuperuser` administers the configuration;
+        # like every administrator it sees no child's record.
+        if user.is_superuser:
+            roles.add(Role.ADMINISTRATOR)
+        return frozenset(roles)
+
+    return _cached(user, "roles", compute)
+
+
+def permissions_of(user: User | AnonymousUser) -> frozenset[Permission]:
+    perms: set[Permission] = set()
+    for role in roles_of(user):
+        perms |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(perms)
+
+
+def may(user: User | AnonymousUser, permission: Permission) -> bool:
+    return permission in permissions_of(user)
+
+
+def sees_names(user: User | AnonymousUser) -> bool:
+    """Whether any role of the user shows person-level data (two-factor applies)."""
+    return may(user, Permission.VIEW_PEOPLE) or may(user, Permission.VIEW_AUDIT_LOG)
+
+
+def agencies_where(user: User, *roles: str) -> QuerySet[Agency]:
+    return Agency.objects.filter(
+        is_active=True,
+        memberships__user=user,
+        memberships__is_active=True,
+        memberships__role__in=roles,
+    ).distinct()
+
+
+def _active_grants() -> Q:
+    now = timezone.now()
+    return Q(starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+
+
+def _grantee_condition(user: User) -> Q:
+    """Which grants reach this user, through their roles, teams and agencies."""
+    roles = roles_of(user)
+    if not roles or not may(user, Permission.VIEW_PEOPLE):
+        return Q(pk__in=[])
+    condition = Q(user=user) | Q(team__in=Team.objects.filter(members=user))
+    if Role.SUPERVISOR in roles:
+        supervised = Team.objects.filter(
+            supervisor=user, agency__in=agencies_where(user, Role.SUPERVISOR)
+        )
+        condition |= Q(team__in=supervised) | Q(
+            user__in=User.objects.filter(teams__in=supervised, is_active=True)
+        )
+    if Role.SERVICE_PROVIDER in roles:
+        condition |= Q(agency__in=agencies_where(user, Role.SERVICE_PROVIDER))
+    return condition
+
+
+def visible_grants(user: User | AnonymousUser) -> QuerySet[PersonGrant]:
+    if not user.is_authenticated:
+        return PersonGrant.objects.none()
+    return PersonGrant.objects.filter(_active_grants() & _grantee_condition(user))
+
+
+def visible_people(user: User | AnonymousUser) -> QuerySet[Person]:
+    """Every person this user may see at some level. The start of every person list."""
+    if not may(user, Permission.VIEW_PEOPLE):
+        return Person.objects.none()
+    return Person.objects.filter(pk__in=visible_grants(user).values("person_id"))
+
+
+def full_access_people(user: User | AnonymousUser) -> QuerySet[Person]:
+    """The people this user may see in full (not only the minimum data)."""
+    if not may(user, Permission.VIEW_PEOPLE):
+        return Person.objects.none()
+    grants = visible_grants(user).filter(level=GrantLevel.FULL)
+    return Person.objects.filter(pk__in=grants.values("person_id"))
+
+
+def person_level(user: User | AnonymousUser, person: Person) -> GrantLevel | None:
+    levels = set(
+        visible_grants(user).filter(person=person).values_list("level", flat=True)
+    )
+    if GrantLevel.FULL in levels:
+        return GrantLevel.FULL
+    if GrantLevel.MINIMAL in levels:
+        return GrantLevel.MINIMAL
+    return None
+
+
+def access_person(
+    user: User | AnonymousUser, person_id: int, *, to_edit: bool = False
+) -> tuple[Person, GrantLevel]:
+    """The person, and how much of them the user may see; 404 when out of reach.
+
+    Editing needs the edit permission and a full grant; a user who may only see the
+    minimum data gets the same 404 as for a stranger's record.
+    """
+    try:
+        person = visible_people(user).select_related("place__parent").get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    level = person_level(user, person)
+    if level is None:
+        raise Http404
+    if to_edit and (level != GrantLevel.FULL or not may(user, Permission.EDIT_PERSON)):
+        raise Http404
+    return person, level
+
+
+def statistics_places(user: User | AnonymousUser) -> QuerySet[Place]:
+    """The places whose aggregate figures this user may see."""
+    if not may(user, Permission.VIEW_STATISTICS):
+        return Place.objects.none()
+    roles = [
+        r for r in roles_of(user) if Permission.VIEW_STATISTICS in ROLE_PERMISSIONS[r]
+    ]
+    agencies = agencies_where(user, *roles)
+    return Place.objects.filter(covering_agencies__in=agencies).distinct()
+
+
+def statistics_people(user: User | AnonymousUser) -> QuerySet[Person]:
+    """The people counted in this user's aggregate figures. Never shown by name:
+    only ``ura.statistics`` reads this, and it returns counts."""
+    places = list(statistics_places(user))
+    if not places:
+        return Person.objects.none()
+    condition = Q()
+    for place in places:
+        condition |= Q(place__path__startswith=place.path)
+    return Person.objects.filter(condition)

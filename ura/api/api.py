@@ -1,0 +1,29 @@
+"""The JSON API under /api/v1/: one NinjaAPI, each app contributes a router."""
+
+from ninja import NinjaAPI
+
+from ura.accounts.api import router as auth_router
+from ura.api.auth import BearerToken
+from ura.api.errors import (
+    install_error_handlers,
+    install_field_error_handler,
+    install_permission_handler,
+)
+from ura.people.api import router as people_router
+from ura.statistics.api import router as statistics_router
+
+api = NinjaAPI(
+    title="Ura API",
+    version="1",
+    description="Child protection and social inclusion records. Every call goes "
+    "through the same access rules as the pages.",
+    auth=BearerToken(),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+install_permission_handler(api)
+install_field_error_handler(api)
+api.add_router("/auth", auth_router)
+api.add_router("/people", people_router)
+api.add_router("/statistics", statistics_router)

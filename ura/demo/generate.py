@@ -1,0 +1,252 @@
+"""A pilot to try Ura with: Kosovo's places, agencies in Prishtina and Prizren, one
+user per role, and a few hundred fictional families. Idempotent: run it again and it
+creates nothing new. Every name is drawn at random from lists of common names."""
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import cyrtranslit
+from django.db import transaction
+from django.utils import timezone
+
+from ura.access.models import GrantLevel, GrantReason, PersonGrant
+from ura.accounts.models import Agency, AgencyType, Membership, Role, Team, User
+from ura.demo.names import GROUPS, STREETS
+from ura.people.models import Household, HouseholdMember, Person, Relationship, Sex
+from ura.places.loader import load_places
+from ura.places.models import Place, PlaceLevel
+
+DEMO_PASSWORD = "ura-demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
+FAMILY_COUNT = 300
+SEED = 20261122
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: Role
+    agency: str
+
+
+AGENCIES = [
+    ("Centre for Social Work Prishtina", AgencyType.SOCIAL_WORK, "Prishtina"),
+    ("Centre for Social Work Prizren", AgencyType.SOCIAL_WORK, "Prizren"),
+    ("Family Health Centre Prishtina", AgencyType.HEALTH, "Prishtina"),
+    ("Day Care Centre Prizren", AgencyType.DAY_CARE, "Prizren"),
+    ("Police Station Prishtina", AgencyType.POLICE, "Prishtina"),
+    ("Ministry of Social Welfare (demo)", AgencyType.MINISTRY, None),
+    ("Demo Partner Foundation", AgencyType.PARTNER, None),
+]
+
+USERS = [
+    DemoUser("worker", "Arta", "Demo", Role.SOCIAL_WORKER, AGENCIES[0][0]),
+    DemoUser("worker2", "Ilir", "Demo", Role.SOCIAL_WORKER, AGENCIES[0][0]),
+    DemoUser("worker.prizren", "Jelena", "Demo", Role.SOCIAL_WORKER, AGENCIES[1][0]),
+    DemoUser("supervisor", "Besa", "Demo", Role.SUPERVISOR, AGENCIES[0][0]),
+    DemoUser("conference", "Driton", "Demo", Role.CONFERENCE_MEMBER, AGENCIES[4][0]),
+    DemoUser("provider", "Vesna", "Demo", Role.SERVICE_PROVIDER, AGENCIES[3][0]),
+    DemoUser("nurse", "Mimoza", "Demo", Role.HOME_VISITOR, AGENCIES[2][0]),
+    DemoUser("data", "Petrit", "Demo", Role.DATA_OFFICER, AGENCIES[5][0]),
+    DemoUser("partner", "Ana", "Demo", Role.PARTNER, AGENCIES[6][0]),
+    DemoUser("admin", "Valon", "Demo", Role.ADMINISTRATOR, AGENCIES[5][0]),
+]
+
+
+def municipality(name_en: str) -> Place:
+    return Place.objects.get(
+        level=PlaceLevel.MUNICIPALITY, name_en=name_en, path__startswith="/XK/"
+    )
+
+
+def ensure_agencies() -> dict[str, Agency]:
+    country = Place.objects.get(code="XK")
+    agencies = {}
+    for name, kind, seat in AGENCIES:
+        place = municipality(seat) if seat else country
+        agency, _created = Agency.objects.get_or_create(
+            name=name, defaults={"type": kind, "place": place}
+        )
+        agency.places_covered.add(place)
+        agencies[name] = agency
+    return agencies
+
+
+def ensure_users(agencies: dict[str, Agency]) -> dict[str, User]:
+    users = {}
+    for spec in USERS:
+        user = User.objects.filter(username=spec.username).first()
+        if user is None:
+            user = User(
+                username=spec.username,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(
+            user=user, agency=agencies[spec.agency], role=spec.role
+        )
+        users[spec.username] = user
+    team, _created = Team.objects.get_or_create(
+        agency=agencies[AGENCIES[0][0]],
+        name="Team A",
+        defaults={"supervisor": users["supervisor"]},
+    )
+    team.members.add(users["worker"], users["worker2"])
+    return users
+
+
+def _birth_date(rng: random.Random, today: date, low: int, high: int) -> date:
+    return today - timedelta(days=rng.randint(low * 365, high * 365 + 364))
+
+
+def _person(rng, group, sex, family_name, born, place, address, *, cyrillic):  # noqa: ANN001, ANN202
+    female, male, _family = GROUPS[group]
+    given = rng.choice(female if sex == Sex.FEMALE else male)
+    if cyrillic:
+        given = cyrtranslit.to_cyrillic(given, "sr")
+        family_name = cyrtranslit.to_cyrillic(family_name, "sr")
+    return Person(
+        given_name=given,
+        family_name=family_name,
+        sex=sex,
+        date_of_birth=born,
+        date_of_birth_estimated=rng.random() < 0.05,
+        place=place,
+        address=address,
+    )
+
+
+def create_families(rng: random.Random, places: list[Place]) -> list[list[Person]]:
+    today = timezone.localdate()
+    families = []
+    for _index in range(FAMILY_COUNT):
+        group = rng.choices(["albanian", "serbian", "roma"], weights=[6, 2, 2])[0]
+        family_name = rng.choice(GROUPS[group][2])
+        cyrillic = group == "serbian" and rng.random() < 0.5
+        place = rng.choice(places)
+        address = f"{rng.choice(STREETS)} {rng.randint(1, 120)}"
+        household = Household.objects.create(place=place, address=address)
+        mother = _person(
+            rng,
+            group,
+            Sex.FEMALE,
+            family_name,
+            _birth_date(rng, today, 19, 45),
+            place,
+            address,
+            cyrillic=cyrillic,
+        )
+        members = [(mother, Relationship.MOTHER, True)]
+        if rng.random() < 0.75:
+            father = _person(
+                rng,
+                group,
+                Sex.MALE,
+                family_name,
+                _birth_date(rng, today, 21, 50),
+                place,
+                address,
+                cyrillic=cyrillic,
+            )
+            members.append((father, Relationship.FATHER, False))
+        for _child in range(rng.randint(1, 4)):
+            sex = rng.choice([Sex.FEMALE, Sex.MALE])
+            child = _person(
+                rng,
+                group,
+                sex,
+                family_name,
+                _birth_date(rng, today, 0, 17),
+                place,
+                address,
+                cyrillic=cyrillic,
+            )
+            members.append((child, Relationship.CHILD, False))
+        Person.objects.bulk_create([m[0] for m in members])
+        HouseholdMember.objects.bulk_create(
+            HouseholdMember(
+                household=household,
+                person=person,
+                relationship=relationship,
+                is_primary_caregiver=primary,
+            )
+            for person, relationship, primary in members
+        )
+        families.append([m[0] for m in members])
+    return families
+
+
+def _grants(people, reason, level=GrantLevel.FULL, **grantee):  # noqa: ANN001, ANN003, ANN202
+    now = timezone.now()
+    return [
+        PersonGrant(
+            person=p,
+            reason=reason,
+            level=level,
+            starts_at=now,
+            source_type="demo",
+            **grantee,
+        )
+        for p in people
+    ]
+
+
+def share_families(families, users, agencies) -> None:  # noqa: ANN001
+    """Give each role the kind of caseload it would have in a pilot."""
+    prishtina = municipality("Prishtina")
+    in_prishtina = [f for f in families if f[0].place_id == prishtina.pk]
+    in_prizren = [f for f in families if f[0].place_id != prishtina.pk]
+
+    def children(fams):  # noqa: ANN001, ANN202
+        return [
+            p
+            for f in fams
+            for p in f[1:]
+            if p.date_of_birth and p.age_on(timezone.localdate()) < 18
+        ]
+
+    grants = []
+    grants += _grants(
+        children(in_prishtina[:30]), GrantReason.ASSIGNMENT, user=users["worker"]
+    )
+    grants += _grants(
+        children(in_prishtina[30:55]), GrantReason.ASSIGNMENT, user=users["worker2"]
+    )
+    grants += _grants(
+        children(in_prizren[:35]), GrantReason.ASSIGNMENT, user=users["worker.prizren"]
+    )
+    grants += _grants(
+        children(in_prishtina[:4]), GrantReason.CONFERENCE, user=users["conference"]
+    )
+    grants += _grants(
+        children(in_prizren[:8]),
+        GrantReason.REFERRAL,
+        GrantLevel.MINIMAL,
+        agency=agencies[AGENCIES[3][0]],
+    )
+    nurse_families = in_prishtina[55:80]
+    grants += _grants(
+        [p for f in nurse_families for p in f],
+        GrantReason.HOME_VISITING,
+        user=users["nurse"],
+    )
+    PersonGrant.objects.bulk_create(grants)
+
+
+@transaction.atomic
+def load_demo() -> bool:
+    """Load the pilot; returns False when people were already there (nothing added)."""
+    load_places("kosovo")
+    agencies = ensure_agencies()
+    users = ensure_users(agencies)
+    if Person.objects.exists():
+        return False
+    rng = random.Random(SEED)
+    places = [municipality("Prishtina"), municipality("Prizren")]
+    families = create_families(rng, places)
+    share_families(families, users, agencies)
+    return True

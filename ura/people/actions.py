@@ -1,0 +1,95 @@
+"""Writes to people and households: atomic, validated, audited."""
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from ura.access.grants import grant_open
+from ura.access.models import GrantReason
+from ura.access.rules import Permission, may
+from ura.accounts.models import User
+from ura.audit.actions import record
+from ura.audit.models import AuditAction
+from ura.core.versioning import save_versioned
+from ura.people.models import Person
+
+# Every person field is personal data: the audit log names changed fields, never values.
+PERSON_EDITABLE_FIELDS = (
+    "given_name",
+    "family_name",
+    "sex",
+    "date_of_birth",
+    "date_of_birth_estimated",
+    "place",
+    "address",
+    "phone",
+)
+
+
+class NotAllowed(Exception):
+    pass
+
+
+def person_register(
+    *, actor: User, data: dict[str, Any], request: HttpRequest | None = None
+) -> Person:
+    if not may(actor, Permission.REGISTER_PERSON):
+        raise NotAllowed
+    with transaction.atomic():
+        person = Person(created_by=actor, **data)
+        person.full_clean()
+        person.save(force_insert=True)
+        # The registering worker keeps the record in sight until it is assigned.
+        grant_open(
+            actor=actor,
+            person=person,
+            reason=GrantReason.REGISTRATION,
+            user=actor,
+            source=("person", person.pk),
+        )
+        record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=person,
+            fields=[k for k, v in data.items() if v not in ("", None)],
+            request=request,
+        )
+    return person
+
+
+def person_update(
+    *,
+    actor: User,
+    person: Person,
+    data: dict[str, Any],
+    expected_version: int,
+    request: HttpRequest | None = None,
+) -> list[str]:
+    """Apply ``data``; refuses a stale edit. Returns the names of fields changed."""
+    if not may(actor, Permission.EDIT_PERSON):
+        raise NotAllowed
+    changed = [
+        name
+        for name, value in data.items()
+        if name in PERSON_EDITABLE_FIELDS and getattr(person, name) != value
+    ]
+    if not changed:
+        return []
+    with transaction.atomic():
+        for name in changed:
+            setattr(person, name, data[name])
+        person.full_clean()
+        save_versioned(
+            person,
+            expected_version=expected_version,
+            update_fields=[*changed, "updated_at"],
+        )
+        record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=person,
+            fields=changed,
+            request=request,
+        )
+    return changed

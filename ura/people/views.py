@@ -1,0 +1,157 @@
+"""People pages: parse, ask ura.access, call an action or a query, render."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ura.access.rules import Permission, access_person, may
+from ura.audit.actions import record
+from ura.audit.models import AuditAction
+from ura.core.csv import csv_safe
+from ura.core.pagination import paginate
+from ura.people import actions, queries
+from ura.people.forms import PeopleFilterForm, PersonForm
+from ura.people.queries import PersonCard
+
+
+def _require(request: HttpRequest, permission: Permission) -> None:
+    if not may(request.user, permission):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def people_list(request: HttpRequest) -> HttpResponse:
+    """Search goes in a POST body: names typed into it never reach a URL or a log."""
+    _require(request, Permission.VIEW_PEOPLE)
+    filters = PeopleFilterForm(request.POST if request.method == "POST" else None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    people = queries.people_search(
+        user=request.user, text=data.get("q", ""), sex=data.get("sex", "")
+    )
+    page = paginate(request, people, number=request.POST.get("page"))
+    if data.get("q") or data.get("sex"):
+        queries.people_search_audited(
+            user=request.user, request=request, filters=data, count=page.paginator.count
+        )
+    template = "people/_results.html" if request.htmx else "people/list.html"
+    return render(request, template, {"page": page, "filters": filters})
+
+
+@login_required
+@require_GET
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    _require(request, Permission.VIEW_PEOPLE)
+    card = queries.person_card(user=request.user, person_id=person_id, request=request)
+    return render(request, "people/detail.html", {"card": card, "p": card.person})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    _require(request, Permission.REGISTER_PERSON)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            person = actions.person_register(
+                actor=request.user, data=data, request=request
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The person is registered."))
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "is_new": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    _require(request, Permission.EDIT_PERSON)
+    person, _level = access_person(request.user, person_id, to_edit=True)
+    form = PersonForm(
+        request.POST or None, instance=person, initial={"version": person.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            actions.person_update(
+                actor=request.user,
+                person=person,
+                data=data,
+                expected_version=form.cleaned_data["version"] or 0,
+                request=request,
+            )
+        except ValidationError as exc:
+            # The user's text stays in the form; only the message is added.
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_GET
+def person_history(request: HttpRequest, person_id: int) -> HttpResponse:
+    _require(request, Permission.VIEW_ACCESS_HISTORY)
+    person, _level = access_person(request.user, person_id)
+    page = paginate(request, queries.person_access_history(person=person))
+    return render(request, "people/history.html", {"p": person, "page": page})
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+@require_GET
+def people_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The user's people as CSV: names only for roles that may export them."""
+    _require(request, Permission.EXPORT_NAMES)
+    people = queries.people_search(user=request.user)
+    count = people.count()
+    record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        object_type="people.person",
+        detail=f"csv, {count} people",
+        request=request,
+    )
+    levels = queries.people_levels(user=request.user)
+    today = timezone.localdate()
+    writer = csv.writer(_Echo())
+    columns = [
+        "id",
+        "given_name",
+        "family_name",
+        "sex",
+        "age",
+        "municipality",
+        "level",
+        "date_of_birth",
+        "date_of_birth_estimated",
+        "place_code",
+        "address",
+        "phone",
+    ]
+
+    def rows():  # noqa: ANN202
+        yield writer.writerow(columns)
+        for person in people.iterator(chunk_size=2000):
+            card = PersonCard(person=person, level=levels[person.pk])
+            data = card.as_dict(today)
+            yield writer.writerow([csv_safe(data.get(c, "")) for c in columns])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="people.csv"'
+    return response

@@ -1,0 +1,103 @@
+"""What each role's landing page shows: that role's work, through ura.access."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ura.access.models import GrantReason
+from ura.access.rules import Permission, may, roles_of, visible_grants, visible_people
+from ura.accounts.models import Agency, Role, Team, User
+from ura.people.models import Person
+from ura.places.models import Place
+
+PANEL_SIZE = 10
+
+# Which grants make up each role's own list on the landing page.
+ROLE_LISTS = {
+    Role.SOCIAL_WORKER: (
+        _("My people"),
+        Q(
+            reason__in=[
+                GrantReason.ASSIGNMENT,
+                GrantReason.REGISTRATION,
+                GrantReason.SHARE,
+            ]
+        ),
+    ),
+    Role.SUPERVISOR: (_("My team's people"), Q()),
+    Role.CONFERENCE_MEMBER: (
+        _("Children on my case conference tables"),
+        Q(reason=GrantReason.CONFERENCE),
+    ),
+    Role.SERVICE_PROVIDER: (
+        _("Children referred to my service"),
+        Q(reason=GrantReason.REFERRAL),
+    ),
+    Role.HOME_VISITOR: (
+        _("My families"),
+        Q(reason__in=[GrantReason.HOME_VISITING, GrantReason.REGISTRATION]),
+    ),
+}
+
+
+@dataclass
+class PeoplePanel:
+    title: str
+    people: list[Person]
+    total: int
+
+
+def people_panels(user: User) -> list[PeoplePanel]:
+    panels = []
+    for role in roles_of(user):
+        if role not in ROLE_LISTS:
+            continue
+        title, condition = ROLE_LISTS[role]
+        ids = visible_grants(user).filter(condition).values("person_id")
+        people = visible_people(user).filter(pk__in=ids).select_related("place")
+        panels.append(
+            PeoplePanel(
+                title=str(title),
+                people=list(people.order_by("-updated_at")[:PANEL_SIZE]),
+                total=people.count(),
+            )
+        )
+    return panels
+
+
+def team_caseloads(user: User) -> QuerySet[User]:
+    """Each member of the teams this user supervises, with the people in their care."""
+    if Role.SUPERVISOR not in roles_of(user):
+        return User.objects.none()
+    teams = Team.objects.filter(supervisor=user)
+    now_grants = visible_grants(user)
+    return (
+        User.objects.filter(teams__in=teams, is_active=True)
+        .annotate(
+            people=Count(
+                "person_grants__person",
+                filter=Q(person_grants__in=now_grants),
+                distinct=True,
+            )
+        )
+        .order_by("last_name", "first_name", "username")
+        .distinct()
+    )
+
+
+@dataclass
+class AdminCounts:
+    users: int
+    agencies: int
+    places: int
+
+
+def admin_counts(user: User) -> AdminCounts | None:
+    if not may(user, Permission.ADMINISTER):
+        return None
+    return AdminCounts(
+        users=User.objects.filter(is_active=True).count(),
+        agencies=Agency.objects.filter(is_active=True).count(),
+        places=Place.objects.count(),
+    )

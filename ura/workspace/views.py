@@ -1,0 +1,31 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from ura.access.rules import Permission, may
+from ura.statistics.queries import people_by_place
+from ura.workspace import queries
+
+
+@require_GET
+def root(request: HttpRequest) -> HttpResponse:
+    return redirect(
+        "workspace:home" if request.user.is_authenticated else "accounts:login"
+    )
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    statistics = None
+    if may(user, Permission.VIEW_STATISTICS):
+        statistics = people_by_place(user=user)
+    context = {
+        "panels": queries.people_panels(user),
+        "team": queries.team_caseloads(user),
+        "statistics": statistics,
+        "admin_counts": queries.admin_counts(user),
+    }
+    return render(request, "workspace/home.html", context)
