@@ -5,7 +5,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -48,18 +48,20 @@ def token_create(request: HttpRequest, payload: TokenIn):  # noqa: ANN201
     """Exchange user name, password and (where required) a TOTP code for a token."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        return 429, {"message": _("Too many failed attempts. Try again later.")}
+        return Status(429, {"message": _("Too many failed attempts. Try again later.")})
     if user is None:
-        return 401, {"message": _("The user name or password is not right.")}
+        return Status(401, {"message": _("The user name or password is not right.")})
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None and settings.URA_REQUIRE_2FA and sees_names(user):
         raise HttpError(403, _("Set up two-factor sign-in in Ura first."))
     if device is not None and not (payload.otp and device.verify_token(payload.otp)):
-        return 401, {"message": _("The code is missing, not right, or already used.")}
+        return Status(
+            401, {"message": _("The code is missing, not right, or already used.")}
+        )
     token, secret = actions.api_token_create(
         actor=user, name=payload.name, request=request
     )
-    return 201, {"token": secret, "expires_at": token.expires_at}
+    return Status(201, {"token": secret, "expires_at": token.expires_at})
 
 
 @router.delete("/token", response={204: None})
@@ -67,7 +69,7 @@ def token_revoke(request: HttpRequest):  # noqa: ANN201
     """Revoke the token this request was made with."""
     token = ApiToken.objects.get(digest=token_digest(request.api_token))
     actions.api_token_revoke(actor=request.user, token=token, request=request)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut)

@@ -74,13 +74,11 @@ def locked_out(
 
     The same page for real and made-up user names; the lock lifts by itself.
     """
-    form = SignInForm()
-    form.add_error(
-        None,
-        _("Too many failed attempts. Wait %(minutes)d minutes, then try again.")
-        % {"minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)},
-    )
-    return render(request, "accounts/sign_in.html", {"form": form}, status=429)
+    message = _(
+        "Too many failed attempts. Wait %(minutes)d minutes, then try again."
+    ) % {"minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}
+    context = {"form": SignInForm(), "lockout": message}
+    return render(request, "accounts/sign_in.html", context, status=429)
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,7 +19,9 @@ api = NinjaAPI(
     "through the same access rules as the pages.",
     auth=BearerToken(),
     urls_namespace="api",
-    docs_url="/docs",
+    # The interactive docs page loads Swagger UI from a CDN, which a closed LAN cannot
+    # reach; the OpenAPI document itself is served at /api/v1/openapi.json.
+    docs_url=None,
 )
 install_error_handlers(api)
 install_permission_handler(api)

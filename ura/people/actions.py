@@ -11,7 +11,7 @@ from ura.access.rules import Permission, may
 from ura.accounts.models import User
 from ura.audit.actions import record
 from ura.audit.models import AuditAction
-from ura.core.versioning import save_versioned
+from ura.core.versioning import StaleEdit, save_versioned
 from ura.people.models import Person
 
 # Every person field is personal data: the audit log names changed fields, never values.
@@ -66,30 +66,39 @@ def person_update(
     expected_version: int,
     request: HttpRequest | None = None,
 ) -> list[str]:
-    """Apply ``data``; refuses a stale edit. Returns the names of fields changed."""
+    """Apply ``data``; refuses a stale edit. Returns the names of fields changed.
+
+    Changes are found against the row as stored, not against ``person``, which a
+    form may already have filled with the new values.
+    """
     if not may(actor, Permission.EDIT_PERSON):
         raise NotAllowed
-    changed = [
-        name
-        for name, value in data.items()
-        if name in PERSON_EDITABLE_FIELDS and getattr(person, name) != value
-    ]
-    if not changed:
-        return []
     with transaction.atomic():
+        stored = Person.objects.select_for_update().get(pk=person.pk)
+        if stored.version != expected_version:
+            raise StaleEdit()
+        changed = [
+            name
+            for name, value in data.items()
+            if name in PERSON_EDITABLE_FIELDS and getattr(stored, name) != value
+        ]
+        if not changed:
+            return []
         for name in changed:
-            setattr(person, name, data[name])
-        person.full_clean()
+            setattr(stored, name, data[name])
+        stored.full_clean()
         save_versioned(
-            person,
+            stored,
             expected_version=expected_version,
             update_fields=[*changed, "updated_at"],
         )
         record(
             actor=actor,
             action=AuditAction.CHANGE,
-            obj=person,
+            obj=stored,
             fields=changed,
             request=request,
         )
+    for name in [*changed, "version", "updated_at"]:
+        setattr(person, name, getattr(stored, name))
     return changed

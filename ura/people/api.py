@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict, Field
@@ -127,7 +127,7 @@ def person_create(request: HttpRequest, payload: PersonIn):  # noqa: ANN201
         done = IdempotencyKey.objects.filter(user=request.user, key=key).first()
         if done is not None:
             card = queries.person_card(user=request.user, person_id=int(done.object_id))
-            return 200, card.as_dict()
+            return Status(200, card.as_dict())
     data = _model_data(payload.dict())
     try:
         with transaction.atomic():
@@ -147,10 +147,12 @@ def person_create(request: HttpRequest, payload: PersonIn):  # noqa: ANN201
         # The same key raced in from a parallel retry: answer with the first one.
         done = get_object_or_404(IdempotencyKey, user=request.user, key=key)
         person = get_object_or_404(Person, pk=done.object_id)
-        return 200, queries.person_card(
-            user=request.user, person_id=person.pk
-        ).as_dict()
-    return 201, queries.person_card(user=request.user, person_id=person.pk).as_dict()
+        return Status(
+            200, queries.person_card(user=request.user, person_id=person.pk).as_dict()
+        )
+    return Status(
+        201, queries.person_card(user=request.user, person_id=person.pk).as_dict()
+    )
 
 
 @router.patch("/{int:person_id}", response=PersonOut)

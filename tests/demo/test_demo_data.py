@@ -1,0 +1,33 @@
+import pytest
+from django.core.management import call_command
+
+from ura.access.rules import visible_people
+from ura.accounts.models import Role, User
+from ura.demo.generate import USERS
+from ura.people.models import Household, Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_makes_a_pilot_with_one_user_per_role_and_runs_twice_safely(capsys):
+    call_command("demo-data")
+    people, households = Person.objects.count(), Household.objects.count()
+    assert households == 300
+    assert people > 700
+    call_command("demo-data")
+    assert (Person.objects.count(), Household.objects.count()) == (people, households)
+    roles = {spec.role for spec in USERS}
+    assert roles == set(Role)
+    out = capsys.readouterr().out
+    for spec in USERS:
+        assert spec.username in out
+    assert visible_people(User.objects.get(username="worker")).count() > 10
+    assert visible_people(User.objects.get(username="data")).count() == 0
+
+
+def test_first_run_mode_leaves_an_existing_database_alone(capsys):
+    call_command("demo-data")
+    count = Person.objects.count()
+    call_command("demo-data", "--first-run")
+    assert Person.objects.count() == count
+    assert "already loaded" in capsys.readouterr().out
