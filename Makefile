@@ -20,6 +20,7 @@ run: $(STAMP)
 	@mkdir -p var
 	$(BIN)/ura migrate --noinput
 	$(BIN)/ura demo-data --first-run
+	@echo "Ura is starting on http://127.0.0.1:$(PORT) (Ctrl+C stops it)"
 	$(BIN)/ura runserver 127.0.0.1:$(PORT)
 
 # On SQLite unless DATABASE_URL is set; --create-db so a reused test database never hides a migration.

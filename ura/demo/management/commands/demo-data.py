@@ -24,4 +24,4 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD})")
         for spec in USERS:
             self.stdout.write(f"  {spec.username:<16} {spec.role.label}")
-        self.stdout.write("\nOpen http://127.0.0.1:8000 and sign in.\n")
+        self.stdout.write("")
