@@ -31,3 +31,27 @@ def test_people_are_not_managed_in_the_administration_area(world, signed_in):
     response = signed_in("admin").get("/admin/")
     assert b"/admin/people/" not in response.content
     assert signed_in("admin").get("/admin/people/person/").status_code == 404
+
+
+def test_a_role_given_in_the_administration_area_is_on_the_audit_record(
+    world, signed_in
+):
+    from ura.audit.models import AuditEvent
+
+    agency = world.agencies["csw_pr"]
+    response = signed_in("admin").post(
+        f"/admin/accounts/agency/{agency.pk}/change/",
+        {
+            "name": "Renamed centre",
+            "type": agency.type,
+            "place": agency.place_id,
+            "places_covered": [world.places["prishtina"].pk],
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(
+        object_type="accounts.agency", object_id=str(agency.pk)
+    )
+    assert event.actor_username == "admin"
+    assert "name" in event.fields

@@ -24,3 +24,45 @@ class AdministratorOnly(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return self._administers(request)
+
+    # Configuration changes (roles, agencies, places) are on the audit record too.
+    def save_model(self, request, obj, form, change):  # noqa: ANN001, ANN201
+        from ura.audit.actions import record
+        from ura.audit.models import AuditAction
+
+        super().save_model(request, obj, form, change)
+        record(
+            actor=request.user,
+            action=AuditAction.CHANGE if change else AuditAction.CREATE,
+            obj=obj,
+            fields=[f for f in form.changed_data if f != "password"],
+            detail="administration",
+            request=request,
+        )
+
+    def delete_model(self, request, obj):  # noqa: ANN001, ANN201
+        from ura.audit.actions import record
+        from ura.audit.models import AuditAction
+
+        record(
+            actor=request.user,
+            action=AuditAction.DELETE,
+            obj=obj,
+            detail="administration",
+            request=request,
+        )
+        super().delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):  # noqa: ANN001, ANN201
+        from ura.audit.actions import record
+        from ura.audit.models import AuditAction
+
+        super().save_formset(request, form, formset, change)
+        for inline in formset.new_objects + [o for o, _f in formset.changed_objects]:
+            record(
+                actor=request.user,
+                action=AuditAction.CHANGE,
+                obj=inline,
+                detail="administration: roles",
+                request=request,
+            )
