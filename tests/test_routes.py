@@ -16,6 +16,7 @@ ROUTES = {
     "accounts:two_factor_setup": "signed in, own device only",
     "accounts:logout": "POST only",
     "accounts:language": "POST only; own preference",
+    "accounts:password_change": "signed in, own password (tests/accounts/)",
     "accounts:tokens": "signed in, own tokens only (tests/accounts/test_tokens.py)",
     "accounts:token_revoke": "own tokens only (tests/accounts/test_tokens.py)",
     "people:list": "visible_people (tests/access/test_matrix.py)",

@@ -170,3 +170,34 @@ def test_pages_about_people_are_not_cached(world, signed_in):
         reverse("people:detail", args=[world.people["own"].pk])
     )
     assert response["Cache-Control"] == "no-store"
+
+
+def test_a_user_changes_their_password_and_other_sessions_end(world, password):
+    mine, elsewhere = Client(), Client()
+    _sign_in(mine, "worker_a1", password)
+    _sign_in(elsewhere, "worker_a1", password, REMOTE_ADDR="10.1.1.1")
+    response = mine.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": password,
+            "new_password1": "a brand new long phrase",
+            "new_password2": "a brand new long phrase",
+        },
+    )
+    assert response.status_code == 302
+    assert mine.get(reverse("workspace:home")).status_code == 200
+    assert elsewhere.get(reverse("workspace:home")).status_code == 302
+    assert AuditEvent.objects.filter(detail="password changed").exists()
+
+
+def test_a_short_new_password_is_refused_with_the_reason(world, signed_in, password):
+    response = signed_in("worker_a1").post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": password,
+            "new_password1": "short1",
+            "new_password2": "short1",
+        },
+    )
+    assert response.status_code == 200
+    assert "at least 12 characters" in response.content.decode()

@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -102,3 +103,18 @@ def api_token_user(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def password_change(
+    *, actor: User, form: "PasswordChangeForm", request: HttpRequest
+) -> None:
+    with transaction.atomic():
+        form.save()
+        record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=actor,
+            fields=["password"],
+            detail="password changed",
+            request=request,
+        )

@@ -6,8 +6,9 @@ import time
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -188,3 +189,17 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     actions.api_token_revoke(actor=request.user, token=token, request=request)
     messages.success(request, _("The token is revoked."))
     return redirect("accounts:tokens")
+
+
+@login_required
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.password_change(actor=request.user, form=form, request=request)
+        # Keep this session; every other session of the user ends with the old hash.
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password is changed."))
+        return redirect("workspace:home")
+    return render(request, "accounts/password_change.html", {"form": form})
