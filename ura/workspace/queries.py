@@ -13,7 +13,8 @@ from ura.places.models import Place
 
 PANEL_SIZE = 10
 
-# Which grants make up each role's own list on the landing page.
+# Which grants make up each role's own list on the landing page (a user with several
+# roles gets one list per role). A person shared by hand appears in every list.
 ROLE_LISTS = {
     Role.SOCIAL_WORKER: (
         _("My people"),
@@ -28,15 +29,21 @@ ROLE_LISTS = {
     Role.SUPERVISOR: (_("My team's people"), Q()),
     Role.CONFERENCE_MEMBER: (
         _("Children on my case conference tables"),
-        Q(reason=GrantReason.CONFERENCE),
+        Q(reason__in=[GrantReason.CONFERENCE, GrantReason.SHARE]),
     ),
     Role.SERVICE_PROVIDER: (
         _("Children referred to my service"),
-        Q(reason=GrantReason.REFERRAL),
+        Q(reason__in=[GrantReason.REFERRAL, GrantReason.SHARE]),
     ),
     Role.HOME_VISITOR: (
         _("My families"),
-        Q(reason__in=[GrantReason.HOME_VISITING, GrantReason.REGISTRATION]),
+        Q(
+            reason__in=[
+                GrantReason.HOME_VISITING,
+                GrantReason.REGISTRATION,
+                GrantReason.SHARE,
+            ]
+        ),
     ),
 }
 
