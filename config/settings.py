@@ -184,12 +184,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ura.accounts.views.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("URA_PROXY_COUNT", "0"))
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if AXES_IPWARE_PROXY_COUNT
-    else ["REMOTE_ADDR"]
-)
+# Reverse proxies in front of Ura: the client address is read through them
+# (ura.core.client_ip) for lockouts and the audit log alike.
+URA_PROXY_COUNT = int(os.environ.get("URA_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "ura.core.client_ip.client_ip"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 URA_SESSION_IDLE_SECONDS = 30 * 60
@@ -255,7 +253,7 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
-    if AXES_IPWARE_PROXY_COUNT:
+    if URA_PROXY_COUNT:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 if URA_ENV == "test":

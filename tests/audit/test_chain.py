@@ -117,3 +117,17 @@ def test_a_search_is_recorded_without_the_words_searched_for(world, signed_in):
     event = AuditEvent.objects.get(action=AuditAction.SEARCH)
     assert event.fields == ["q"]
     assert "Canary" not in str(event.payload())
+
+
+def test_asking_for_a_record_out_of_reach_is_on_the_record(
+    world, signed_in, api_client
+):
+    person = world.people["unshared"]
+    signed_in("worker_a1").get(reverse("people:detail", args=[person.pk]))
+    client, headers = api_client("worker_a1")
+    client.get(f"/api/v1/people/{person.pk}", headers=headers)
+    refusals = AuditEvent.objects.filter(
+        action=AuditAction.DENIED, actor_username="worker_a1"
+    )
+    assert refusals.count() == 2
+    assert all(str(person.pk) in e.detail and e.outcome == "404" for e in refusals)

@@ -31,3 +31,12 @@ def test_first_run_mode_leaves_an_existing_database_alone(capsys):
     call_command("demo-data", "--first-run")
     assert Person.objects.count() == count
     assert "already loaded" in capsys.readouterr().out
+
+
+def test_demo_data_refuses_to_run_in_production(settings):
+    from django.core.management.base import CommandError
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("demo-data")
+    assert not Person.objects.exists()

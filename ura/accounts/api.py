@@ -12,6 +12,8 @@ from pydantic import Field
 from ura.access.rules import permissions_of, roles_of, sees_names
 from ura.accounts import actions
 from ura.accounts.models import ApiToken, token_digest
+from ura.audit.actions import record
+from ura.audit.models import AuditAction
 
 router = Router(tags=["auth"])
 
@@ -55,6 +57,15 @@ def token_create(request: HttpRequest, payload: TokenIn):  # noqa: ANN201
     if device is None and settings.URA_REQUIRE_2FA and sees_names(user):
         raise HttpError(403, _("Set up two-factor sign-in in Ura first."))
     if device is not None and not (payload.otp and device.verify_token(payload.otp)):
+        record(
+            actor=None,
+            action=AuditAction.TWO_FACTOR,
+            object_type="accounts.user",
+            object_id=user.pk,
+            detail="wrong code (API)",
+            request=request,
+            outcome="failed",
+        )
         return Status(
             401, {"message": _("The code is missing, not right, or already used.")}
         )

@@ -62,6 +62,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def on_missing(request: HttpRequest, exc: Http404) -> HttpResponse:
+        from ura.core.errors import _record_refusal
+
+        _record_refusal(request, 404)
         return api.create_response(request, {"message": _("Not found.")}, status=404)
 
     @api.exception_handler(HttpError)
@@ -76,6 +79,9 @@ def install_permission_handler(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        from ura.core.errors import _record_refusal
+
+        _record_refusal(request, 403)
         return api.create_response(
             request, {"message": _("Your role does not allow this.")}, status=403
         )

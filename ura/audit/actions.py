@@ -25,9 +25,9 @@ def _lock_chain() -> None:
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    from axes.helpers import get_client_ip_address
+    from ura.core.client_ip import client_ip as address_of
 
-    return get_client_ip_address(request) or None
+    return address_of(request)
 
 
 def record(

@@ -58,11 +58,35 @@ class AdministratorOnly(admin.ModelAdmin):
         from ura.audit.models import AuditAction
 
         super().save_formset(request, form, formset, change)
-        for inline in formset.new_objects + [o for o, _f in formset.changed_objects]:
+        changed = formset.new_objects + [o for o, _f in formset.changed_objects]
+        for inline in changed:
             record(
                 actor=request.user,
                 action=AuditAction.CHANGE,
                 obj=inline,
-                detail="administration: roles",
+                detail="administration",
                 request=request,
             )
+        for inline in formset.deleted_objects:
+            record(
+                actor=request.user,
+                action=AuditAction.DELETE,
+                object_type=inline._meta.label_lower,
+                object_id=inline.pk or "",
+                detail="administration",
+                request=request,
+            )
+
+    def delete_queryset(self, request, queryset):  # noqa: ANN001, ANN201
+        from ura.audit.actions import record
+        from ura.audit.models import AuditAction
+
+        for obj in queryset:
+            record(
+                actor=request.user,
+                action=AuditAction.DELETE,
+                obj=obj,
+                detail="administration",
+                request=request,
+            )
+        super().delete_queryset(request, queryset)

@@ -5,7 +5,27 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
+def _record_refusal(request: HttpRequest, status: int) -> None:
+    """A signed-in user who asked for something out of reach is on the record: the
+    path holds ids only, never names."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return
+    from ura.audit.actions import record
+    from ura.audit.models import AuditAction
+
+    record(
+        actor=user,
+        action=AuditAction.DENIED,
+        detail=f"{status} {request.method} {request.path}",
+        request=request,
+        outcome=str(status),
+    )
+
+
 def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+    if status in (403, 404):
+        _record_refusal(request, status)
     context = {
         "status": status,
         "title": title,

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ura.demo.generate import DEMO_PASSWORD, USERS, load_demo
 from ura.people.models import Person
@@ -15,6 +16,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, first_run: bool, **options: object) -> None:
+        if settings.PRODUCTION:
+            # Demo accounts have a published password: never in a real deployment.
+            raise CommandError("demo data cannot be loaded with URA_ENV=production")
         if first_run and Person.objects.exists():
             self.stdout.write("Demo data already loaded.")
         elif load_demo():
