@@ -1,4 +1,4 @@
-"""Behind a reverse proxy the audit log and the lockout see the client, not the proxy."""
+"""Behind a reverse proxy the audit log and the lockout see the client."""
 
 import pytest
 from django.test import Client, RequestFactory, override_settings
