@@ -21,7 +21,8 @@ def _production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("URA_") and k != "DATABASE_URL"
+        # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process.
+        if not k.startswith(("URA_", "DJANGO_")) and k != "DATABASE_URL"
     }
     env.update(
         {

@@ -77,7 +77,7 @@ class Household(TimeStampedModel):
         verbose_name_plural = _("households")
 
     def __str__(self) -> str:
-        return f"{_('Household')} {self.pk}"
+        return _("Household %(id)s") % {"id": self.pk}
 
 
 class Relationship(models.TextChoices):
