@@ -617,6 +617,8 @@ def measure(
     started = time.perf_counter()
     for _ in range(repeat):
         arg = prepare()
+        # The log keeps 9,000 queries; once full, a capture would count none.
+        connection.queries_log.clear()
         with CaptureQueriesContext(connection) as queries:
             t0 = time.perf_counter()
             value = act(arg)
@@ -741,7 +743,12 @@ def check_reach(cast: Cast, rng: random.Random, sample: int = 20) -> list[str]:
 
 
 def run_measurements(  # noqa: C901
-    cast: Cast, rng: random.Random, repeat: int, budget: float, pages: bool
+    cast: Cast,
+    rng: random.Random,
+    repeat: int,
+    budget: float,
+    pages: bool,
+    only: set[str] | None = None,
 ) -> list[Figure]:
     from django.core.paginator import Paginator
     from django.http import Http404
@@ -833,6 +840,8 @@ def run_measurements(  # noqa: C901
          user_from(cast.municipal_data), by_place),
     ]  # fmt: skip
     for key, label, prepare, act in queries:
+        if only and f"{key}.query" not in only and key not in only:
+            continue
         figures.append(measure(key, label, "query", prepare, act, repeat, budget))
 
     if pages:
@@ -888,8 +897,12 @@ def run_measurements(  # noqa: C901
              page_of(cast.municipal_data, "/home/")),
         ]  # fmt: skip
         for key, label, prepare in pages_:
+            if only and f"{key}.page" not in only and key not in only:
+                continue
             figures.append(measure(key, label, "page", prepare, get, repeat, budget))
 
+    if only and "g" not in only:
+        return figures
     actor = User.objects.get(pk=cast.workers[0])
 
     def append(pid: int) -> int:
@@ -939,6 +952,112 @@ def table(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
+# ------------------------------------------------------------------ experiments
+# Proposed changes, tried inside this process (or on the benchmark database) only, so
+# that a proposal comes with its figures. Nothing here changes Ura's code.
+
+EXPERIMENTS = {
+    "grantee-ids": "ura.access.rules._grantee_condition resolves the user's teams, "
+    "supervised workers and agencies to lists of ids first (cached for the request), "
+    "so the grant filter is plain IN lists with no sub-selects inside the OR",
+    "covering-index": "an index people_person (place_id, date_of_birth, sex), so the "
+    "statistics read the index and not the table",
+    "sqlite-keep-connection": "CONN_MAX_AGE=600 for SQLite: the connection, and its "
+    "page cache, survive from one request to the next",
+}
+COVERING_INDEX = "bench_person_place_dob_sex"
+
+
+def _grantee_condition_by_ids(user: Any) -> Any:
+    from django.db.models import Q
+
+    from ura.access import rules
+    from ura.accounts.models import Role, Team, User
+
+    roles = rules.roles_of(user)
+    if not roles or not rules.may(user, rules.Permission.VIEW_PEOPLE):
+        return Q(pk__in=[])
+
+    def compute() -> Any:
+        teams = list(Team.objects.filter(members=user).values_list("pk", flat=True))
+        users = [user.pk]
+        agencies: list[int] = []
+        if Role.SUPERVISOR in roles:
+            supervised = list(
+                Team.objects.filter(
+                    supervisor=user,
+                    agency__in=rules.agencies_where(user, Role.SUPERVISOR),
+                ).values_list("pk", flat=True)
+            )
+            teams += supervised
+            users += list(
+                User.objects.filter(teams__in=supervised, is_active=True)
+                .values_list("pk", flat=True)
+                .distinct()
+            )
+        if Role.SERVICE_PROVIDER in roles:
+            agencies = list(
+                rules.agencies_where(user, Role.SERVICE_PROVIDER).values_list(
+                    "pk", flat=True
+                )
+            )
+        condition = Q(user_id__in=sorted(set(users)))
+        if teams:
+            condition |= Q(team_id__in=sorted(set(teams)))
+        if agencies:
+            condition |= Q(agency_id__in=agencies)
+        return condition
+
+    return rules._cached(user, "grantee_condition", compute)
+
+
+def apply_experiment(name: str) -> Callable[[], None]:
+    """Apply one proposed change; returns what undoes it."""
+    from django.db import connection
+
+    say(f"experiment {name}: {EXPERIMENTS[name]}")
+    if name == "grantee-ids":
+        from ura.access import rules
+
+        original = rules._grantee_condition
+        rules._grantee_condition = _grantee_condition_by_ids
+
+        def undo() -> None:
+            rules._grantee_condition = original
+
+        return undo
+    if name == "covering-index":
+        qn = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            clock = time.perf_counter()
+            cursor.execute(
+                f"CREATE INDEX {qn(COVERING_INDEX)} ON {qn('people_person')} "
+                f"({qn('place_id')}, {qn('date_of_birth')}, {qn('sex')})"
+            )
+            if connection.vendor == "postgresql":
+                cursor.execute("VACUUM ANALYZE people_person")
+            say(f"index made in {time.perf_counter() - clock:.1f} s")
+
+        def undo() -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP INDEX {qn(COVERING_INDEX)}")
+
+        return undo
+    if name == "sqlite-keep-connection":
+        if connection.vendor != "sqlite":
+            sys.exit("sqlite-keep-connection is for SQLite only")
+        before = connection.settings_dict["CONN_MAX_AGE"]
+        connection.settings_dict["CONN_MAX_AGE"] = 600
+        connection.close()
+
+        def undo() -> None:
+            connection.settings_dict["CONN_MAX_AGE"] = before
+            connection.close()
+
+        return undo
+    raise ValueError(name)
+
+
 # ------------------------------------------------------------------------ plans
 
 
@@ -962,6 +1081,7 @@ def captured(run: Callable[[], Any], pick: Callable[[str], bool]) -> str:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    connection.queries_log.clear()
     with CaptureQueriesContext(connection) as queries:
         run()
     matching = [q["sql"] for q in queries.captured_queries if pick(q["sql"])]
@@ -1048,6 +1168,19 @@ def main() -> None:
         action="store_true",
         help="run ANALYZE on SQLite before measuring (Ura does not do it itself)",
     )
+    parser.add_argument(
+        "--experiment",
+        action="append",
+        default=[],
+        choices=sorted(EXPERIMENTS),
+        help="try a proposed change (in this process or on the benchmark database "
+        "only); may be given more than once",
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated scenario keys to run, e.g. a,b,f1 or f1.page",
+    )
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args()
 
@@ -1088,17 +1221,28 @@ def main() -> None:
     )
     say(counts)
     cast = cast_of()
+    undo = [apply_experiment(name) for name in args.experiment]
+    only = {k.strip() for k in args.only.split(",") if k.strip()} or None
     load_before = load()
     failures = check_reach(cast, random.Random(args.seed + 1))
     figures = run_measurements(
-        cast, random.Random(args.seed + 2), args.repeat, args.budget, not args.no_pages
+        cast,
+        random.Random(args.seed + 2),
+        args.repeat,
+        args.budget,
+        not args.no_pages,
+        only,
     )
     load_after = load()
     found = plans(cast, random.Random(args.seed + 3))
+    for step in reversed(undo):
+        step()
 
     print()
     print(f"## Access at scale: {connection.vendor}")
     print()
+    for name in args.experiment:
+        print(f"- Experiment {name}: {EXPERIMENTS[name]}")
     print(f"- Machine: {machine()}")
     print(f"- Database: {database()}")
     print(f"- World: {counts}")

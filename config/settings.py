@@ -131,7 +131,13 @@ TEMPLATES = [
 # --- Database ---
 # SQLite file under var/ by default; PostgreSQL (psycopg 3) through DATABASE_URL.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ura.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Connections are kept a minute between requests; the suite closes them at once, so
+# that PostgreSQL test databases can be dropped at the end.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=0 if URA_ENV == "test" else 60
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
