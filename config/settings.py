@@ -14,6 +14,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Templates, static files and catalogues ship inside the package, so that a plain
+# `pip install` carries them.
+URA_DIR = BASE_DIR / "ura"
 VAR_DIR = Path(os.environ.get("URA_VAR_DIR", BASE_DIR / "var"))
 
 URA_ENV = os.environ.get("URA_ENV", "development")
@@ -112,7 +115,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [URA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -219,7 +222,7 @@ LANGUAGES = [
     ("sr", "Српски"),
     ("sr-latn", "Srpski (latinica)"),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [URA_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("URA_TIME_ZONE", "Europe/Belgrade")
@@ -227,7 +230,7 @@ URA_COUNTRY = os.environ.get("URA_COUNTRY", "kosovo")
 
 # --- Static files ---
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [URA_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("URA_STATIC_ROOT", VAR_DIR / "static"))
 
 # --- Security headers ---

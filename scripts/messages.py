@@ -25,7 +25,8 @@ import cyrtranslit
 import polib
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-LOCALE_DIR = BASE_DIR / "locale"
+SOURCE_DIR = BASE_DIR / "ura"
+LOCALE_DIR = SOURCE_DIR / "locale"
 
 TRANSLATED = ("sq", "sr")  # edited by hand
 LATIN = "sr_Latn"  # generated from sr
@@ -102,7 +103,7 @@ def _working_directory(path: Path) -> Iterator[None]:
 
 def extract(
     locales: tuple[str, ...] = LOCALES,
-    source_dir: Path = BASE_DIR,
+    source_dir: Path = SOURCE_DIR,
     locale_dir: Path = LOCALE_DIR,
     verbosity: int = 1,
 ) -> None:
@@ -260,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         for issue in found:
             print(issue, file=sys.stderr)
         print(
-            f"{len(found)} message(s) to translate in locale/sq or locale/sr "
+            f"{len(found)} message(s) to translate in ura/locale/sq or ura/locale/sr "
             "(sr_Latn is generated), then run `make messages` again",
             file=sys.stderr,
         )

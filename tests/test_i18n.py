@@ -1,6 +1,6 @@
 """Ura speaks Albanian, Serbian in Cyrillic and Serbian in Latin, completely.
 
-The catalogues live in ``locale/`` and are produced by ``make messages``
+The catalogues live in ``ura/locale/`` and are produced by ``make messages``
 (``scripts/messages.py``): extract, transliterate Serbian into Latin, compile.
 """
 
@@ -17,9 +17,9 @@ from django.conf import settings
 from django.test import Client
 
 BASE_DIR = Path(settings.BASE_DIR)
-LOCALE_DIR = BASE_DIR / "locale"
+LOCALE_DIR = BASE_DIR / "ura" / "locale"
 LOCALES = ["sq", "sr", "sr_Latn"]
-RUN = "run `make messages`, translate what it lists in locale/sq and locale/sr"
+RUN = "run `make messages`, translate what it lists in ura/locale/sq and ura/locale/sr"
 
 PLACEHOLDER = re.compile(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[sdifr]|\{[^{}]*\}")
 
@@ -143,7 +143,7 @@ def test_the_catalogue_covers_every_string_in_the_code(tmp_path):
 
     # Extract from a copy, so that makemessages' work files never touch the tree.
     copy = tmp_path / "ura"
-    shutil.copytree(BASE_DIR, copy, ignore=sources_only)
+    shutil.copytree(BASE_DIR / "ura", copy, ignore=sources_only)
     script.extract(("sq",), source_dir=copy, locale_dir=copy / "locale", verbosity=0)
 
     extracted = {
