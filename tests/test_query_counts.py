@@ -40,7 +40,7 @@ def _add_people(world, n: int) -> None:  # noqa: ANN001
 @pytest.mark.parametrize(
     ("persona", "url_name", "budget"),
     [
-        ("worker_a1", "people:list", 8),
+        ("worker_a1", "people:list", 9),  # + the municipalities of the filter
         ("worker_a1", "workspace:home", 8),
         ("sup_a", "workspace:home", 13),
         ("data_pr", "statistics:summary", 10),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ura.access.models import GrantLevel, GrantReason, PersonGrant
 from ura.accounts.models import Agency, AgencyType, Membership, Role, Team, User
+from ura.people.duplicates import match_keys_rebuild
 from ura.people.models import Person, Sex
 from ura.places.loader import load_places
 from ura.places.models import Place
@@ -143,6 +144,7 @@ def build_world() -> World:
                 starts_at=now,
                 **target,
             )
+    match_keys_rebuild(Person.objects.all())
     PersonGrant.objects.create(
         person=w.people["ended"],
         user=w.users["worker_a1"],

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ura.access.models import GrantLevel, GrantReason, PersonGrant
 from ura.accounts.models import Agency, AgencyType, Membership, Role, Team, User
 from ura.demo.names import GROUPS, STREETS
+from ura.people.duplicates import match_keys_rebuild
 from ura.people.models import Household, HouseholdMember, Person, Relationship, Sex
 from ura.places.loader import load_places
 from ura.places.models import Place, PlaceLevel
@@ -103,7 +104,57 @@ def _birth_date(rng: random.Random, today: date, low: int, high: int) -> date:
     return today - timedelta(days=rng.randint(low * 365, high * 365 + 364))
 
 
-def _person(rng, group, sex, family_name, born, place, address, *, cyrillic):  # noqa: ANN001, ANN202
+COMMUNITY_OF_GROUP = {
+    "albanian": ["albanian"],
+    "serbian": ["serb"],
+    "roma": ["roma", "ashkali", "egyptian"],
+}
+
+
+def _equity_facts(
+    rng: random.Random, group: str, community: str, born: date
+) -> dict[str, str]:
+    """Plausible, fictional facts; a share is left unknown or declined, as in life."""
+    age = (timezone.localdate() - born).days // 365
+    if rng.random() < 0.05:
+        community = rng.choice(["unknown", "declined"])
+    poor = 0.55 if group == "roma" else 0.15
+    facts = {
+        "community": community,
+        "social_assistance": _answer(rng, poor),
+        "birth_registered": _answer(rng, 0.9 if group == "roma" else 0.99),
+        "has_documents": _answer(rng, 0.8 if group == "roma" else 0.97),
+        "street_situation": _answer(rng, 0.04 if group == "roma" else 0.005),
+        "mobility": rng.choices(
+            ["settled", "returnee", "migrant", "unknown"], [90, 5, 1, 4]
+        )[0],
+        "care_arrangement": rng.choices(["family", "kinship", "unknown"], [93, 3, 4])[
+            0
+        ],
+    }
+    if 6 <= age <= 17:
+        enrolled = 0.8 if group == "roma" else 0.97
+        facts["school_enrolment"] = (
+            "enrolled" if rng.random() < enrolled else "not_enrolled"
+        )
+        facts["school_attendance"] = (
+            rng.choice(["regular", "regular", "irregular"])
+            if facts["school_enrolment"] == "enrolled"
+            else "dropped_out"
+        )
+    elif age < 6:
+        facts["school_enrolment"] = "not_school_age"
+        facts["school_attendance"] = "not_applicable"
+    return facts
+
+
+def _answer(rng: random.Random, yes: float) -> str:
+    if rng.random() < 0.03:
+        return "unknown"
+    return "yes" if rng.random() < yes else "no"
+
+
+def _person(rng, group, sex, family_name, born, place, address, *, cyrillic, community):  # noqa: ANN001, ANN202, E501
     female, male, _family = GROUPS[group]
     given = rng.choice(female if sex == Sex.FEMALE else male)
     if cyrillic:
@@ -117,6 +168,10 @@ def _person(rng, group, sex, family_name, born, place, address, *, cyrillic):  #
         date_of_birth_estimated=rng.random() < 0.05,
         place=place,
         address=address,
+        languages=["sr"]
+        if group == "serbian"
+        else (["rom", "sq"] if group == "roma" else ["sq"]),
+        **_equity_facts(rng, group, community, born),
     )
 
 
@@ -127,6 +182,7 @@ def create_families(rng: random.Random, places: list[Place]) -> list[list[Person
         group = rng.choices(["albanian", "serbian", "roma"], weights=[6, 2, 2])[0]
         family_name = rng.choice(GROUPS[group][2])
         cyrillic = group == "serbian" and rng.random() < 0.5
+        community = rng.choice(COMMUNITY_OF_GROUP[group])
         place = rng.choice(places)
         address = f"{rng.choice(STREETS)} {rng.randint(1, 120)}"
         household = Household.objects.create(place=place, address=address)
@@ -139,6 +195,7 @@ def create_families(rng: random.Random, places: list[Place]) -> list[list[Person
             place,
             address,
             cyrillic=cyrillic,
+            community=community,
         )
         members = [(mother, Relationship.MOTHER, True)]
         if rng.random() < 0.75:
@@ -151,6 +208,7 @@ def create_families(rng: random.Random, places: list[Place]) -> list[list[Person
                 place,
                 address,
                 cyrillic=cyrillic,
+                community=community,
             )
             members.append((father, Relationship.FATHER, False))
         for _child in range(rng.randint(1, 4)):
@@ -164,6 +222,7 @@ def create_families(rng: random.Random, places: list[Place]) -> list[list[Person
                 place,
                 address,
                 cyrillic=cyrillic,
+                community=community,
             )
             members.append((child, Relationship.CHILD, False))
         Person.objects.bulk_create([m[0] for m in members])
@@ -249,4 +308,5 @@ def load_demo() -> bool:
     places = [municipality("Prishtina"), municipality("Prizren")]
     families = create_families(rng, places)
     share_families(families, users, agencies)
+    match_keys_rebuild(Person.objects.all())
     return True

@@ -1,66 +1,36 @@
-from datetime import date
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
-from pydantic import ConfigDict, Field
 
-from ura.access.rules import Permission, access_person, may
+from ura.access.rules import Permission, access_person, may, visible_people
 from ura.api.errors import FieldErrors
 from ura.api.models import IdempotencyKey
-from ura.people import actions, queries
-from ura.people.models import Person, Sex
+from ura.people import actions, duplicates, queries
+from ura.people.forms import community_choices
+from ura.people.functioning_actions import functioning_record
+from ura.people.models import Person, birth_date_from_age
+from ura.people.schemas import (
+    DuplicateOut,
+    FunctioningIn,
+    FunctioningOut,
+    PeopleFilters,
+    PersonIn,
+    PersonOut,
+    PersonPatch,
+)
 from ura.places.models import Place
 
 router = Router(tags=["people"])
 
 
-class PersonOut(Schema):
-    id: int
-    given_name: str
-    family_name: str
-    sex: str
-    age: int | None
-    municipality: str
-    level: str
-    date_of_birth: date | None = None
-    date_of_birth_estimated: bool | None = None
-    place_code: str | None = None
-    address: str | None = None
-    phone: str | None = None
-    version: int | None = None
-
-
-class PersonIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    given_name: str = Field(min_length=1, max_length=100)
-    family_name: str = Field(min_length=1, max_length=100)
-    sex: Sex
-    date_of_birth: date | None = None
-    date_of_birth_estimated: bool = False
-    place_code: str = Field(max_length=32)
-    address: str = Field(default="", max_length=200)
-    phone: str = Field(default="", max_length=40)
-
-
-class PersonPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    version: int
-    given_name: str | None = Field(default=None, min_length=1, max_length=100)
-    family_name: str | None = Field(default=None, min_length=1, max_length=100)
-    sex: Sex | None = None
-    date_of_birth: date | None = None
-    date_of_birth_estimated: bool | None = None
-    place_code: str | None = Field(default=None, max_length=32)
-    address: str | None = Field(default=None, max_length=200)
-    phone: str | None = Field(default=None, max_length=40)
+def allowed_communities() -> set[str]:
+    return {code for code, _label in community_choices()}
 
 
 def _require(request: HttpRequest, permission: Permission) -> None:
@@ -69,7 +39,18 @@ def _require(request: HttpRequest, permission: Permission) -> None:
 
 
 def _model_data(payload: dict) -> dict:
-    data = dict(payload)
+    data = {k: (v.value if hasattr(v, "value") else v) for k, v in payload.items()}
+    if "languages" in data and data["languages"] is not None:
+        data["languages"] = [getattr(x, "value", x) for x in data["languages"]]
+    age = data.pop("estimated_age", None)
+    if age is not None:
+        if data.get("date_of_birth"):
+            message = _("Give either the date of birth or an estimated age, not both.")
+            raise FieldErrors({"estimated_age": [message]})
+        data["date_of_birth"] = birth_date_from_age(age, timezone.localdate())
+        data["date_of_birth_estimated"] = True
+    if "community" in data and data["community"] not in allowed_communities():
+        raise FieldErrors({"community": [_("Choose one of the allowed values.")]})
     if "place_code" in data:
         code = data.pop("place_code")
         place = Place.objects.filter(code=code).first()
@@ -81,10 +62,13 @@ def _model_data(payload: dict) -> dict:
 
 @router.get("", response=list[PersonOut])
 @paginate(PageNumberPagination, page_size=50)
-def people_list(request: HttpRequest):  # noqa: ANN201
+def people_list(request: HttpRequest, filters: Query[PeopleFilters]):  # noqa: ANN201
+    """The people shared with the caller, narrowed by any equity fact, sex, age band
+    or municipality (everyone living in or under ``place_code``)."""
     _require(request, Permission.VIEW_PEOPLE)
+    wanted = _model_data(filters.dict(exclude_none=True))
     levels = queries.people_levels(user=request.user)
-    people = queries.people_search(user=request.user)
+    people = queries.people_search(user=request.user, filters=wanted)
     return _Cards(people, levels)
 
 
@@ -117,7 +101,7 @@ def person_detail(request: HttpRequest, person_id: int):  # noqa: ANN201
     ).as_dict()
 
 
-@router.post("", response={201: PersonOut, 200: PersonOut})
+@router.post("", response={201: PersonOut, 200: PersonOut, 409: DuplicateOut})
 def person_create(request: HttpRequest, payload: PersonIn):  # noqa: ANN201
     """Register a person. Send an ``Idempotency-Key`` header so that a retry after a
     lost answer returns the same person instead of registering them twice."""
@@ -129,10 +113,17 @@ def person_create(request: HttpRequest, payload: PersonIn):  # noqa: ANN201
             card = queries.person_card(user=request.user, person_id=int(done.object_id))
             return Status(200, card.as_dict())
     data = _model_data(payload.dict())
+    allow_duplicate = data.pop("allow_duplicate")
+    matches = duplicates.likely_duplicates(duplicates.candidate_from_data(data))
+    if matches and not allow_duplicate:
+        return Status(409, _duplicate_answer(request, matches))
     try:
         with transaction.atomic():
             person = actions.person_register(
-                actor=request.user, data=data, request=request
+                actor=request.user,
+                data=data,
+                request=request,
+                possible_duplicates=matches,
             )
             if key:
                 IdempotencyKey.objects.create(
@@ -155,6 +146,28 @@ def person_create(request: HttpRequest, payload: PersonIn):  # noqa: ANN201
     )
 
 
+def _duplicate_answer(request: HttpRequest, matches: list) -> dict:
+    visible = set(
+        visible_people(request.user)
+        .filter(pk__in=[m.person.pk for m in matches])
+        .values_list("pk", flat=True)
+    )
+    return {
+        "message": _(
+            "This person may already be registered. Open the existing record, or "
+            "send allow_duplicate: true to register anyway."
+        ),
+        "matches": [
+            {
+                "id": m.person.pk if m.person.pk in visible else None,
+                "score": round(m.score, 3),
+                "reasons": list(m.reasons),
+            }
+            for m in matches
+        ],
+    }
+
+
 @router.patch("/{int:person_id}", response=PersonOut)
 def person_update(request: HttpRequest, person_id: int, payload: PersonPatch):  # noqa: ANN201
     """Change fields; ``version`` must be the one last read, else 409."""
@@ -175,3 +188,31 @@ def person_update(request: HttpRequest, person_id: int, payload: PersonPatch):  
             raise HttpError(409, exc.messages[0]) from exc
         raise FieldErrors.from_validation(exc) from exc
     return queries.PersonCard(person=person, level=level).as_dict()
+
+
+@router.post("/{int:person_id}/functioning", response={201: FunctioningOut})
+def functioning_create(request: HttpRequest, person_id: int, payload: FunctioningIn):  # noqa: ANN201
+    """Record Washington Group / UNICEF answers; the result per domain and the
+    person's functional difficulty fact are computed by the module's rule."""
+    _require(request, Permission.EDIT_PERSON)
+    person, _level = access_person(request.user, person_id, to_edit=True)
+    try:
+        assessment = functioning_record(
+            actor=request.user,
+            person=person,
+            instrument_code=payload.instrument,
+            answers=payload.answers,
+            assessed_on=payload.assessed_on,
+            request=request,
+        )
+    except ValidationError as exc:
+        raise FieldErrors.from_validation(exc) from exc
+    return Status(201, assessment)
+
+
+@router.get("/{int:person_id}/functioning", response=list[FunctioningOut])
+@paginate(PageNumberPagination, page_size=50)
+def functioning_list(request: HttpRequest, person_id: int):  # noqa: ANN201
+    _require(request, Permission.VIEW_PEOPLE)
+    person, _level = access_person(request.user, person_id, to_edit=True)
+    return person.functioning_assessments.all()

@@ -3,10 +3,20 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ura.core.models import TimeStampedModel, VersionedModel
+from ura.people.equity import (
+    Answer,
+    CareArrangement,
+    Community,
+    Mobility,
+    SchoolAttendance,
+    SchoolEnrolment,
+)
 
 
 class Sex(models.TextChoices):
@@ -31,6 +41,89 @@ class Person(VersionedModel):
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    other_names = models.CharField(
+        _("other names"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Maiden name, name in the other script, nicknames; comma separated."
+        ),
+    )
+    personal_number = models.CharField(
+        _("personal number"), max_length=20, blank=True, db_index=True
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+
+    # Equity facts: each may be unknown or declined, never forced.
+    community = models.CharField(
+        _("community"), max_length=20, choices=Community.choices, default="unknown"
+    )
+    functional_difficulty = models.CharField(
+        _("functional difficulty"),
+        max_length=10,
+        choices=Answer.choices,
+        default="unknown",
+        help_text=_(
+            "From the latest functioning assessment (Washington Group / UNICEF)."
+        ),
+        editable=False,
+    )
+    birth_registered = models.CharField(
+        _("birth registered"), max_length=10, choices=Answer.choices, default="unknown"
+    )
+    has_documents = models.CharField(
+        _("has personal documents"),
+        max_length=10,
+        choices=Answer.choices,
+        default="unknown",
+    )
+    school_enrolment = models.CharField(
+        _("school enrolment"),
+        max_length=20,
+        choices=SchoolEnrolment.choices,
+        default="unknown",
+    )
+    school_attendance = models.CharField(
+        _("school attendance"),
+        max_length=20,
+        choices=SchoolAttendance.choices,
+        default="unknown",
+    )
+    social_assistance = models.CharField(
+        _("receives social assistance"),
+        max_length=10,
+        choices=Answer.choices,
+        default="unknown",
+    )
+    street_situation = models.CharField(
+        _("in a street situation"),
+        max_length=10,
+        choices=Answer.choices,
+        default="unknown",
+    )
+    mobility = models.CharField(
+        _("on the move, migrant or returnee"),
+        max_length=20,
+        choices=Mobility.choices,
+        default="unknown",
+    )
+    care_arrangement = models.CharField(
+        _("care arrangement"),
+        max_length=20,
+        choices=CareArrangement.choices,
+        default="unknown",
+    )
+    # The name folded by the matcher (script, diacritics, case), for search.
+    search_name = models.CharField(max_length=400, blank=True, editable=False)
+    # A record merged into another stays as a tombstone that points at the kept one.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_away",
+        editable=False,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -47,10 +140,24 @@ class Person(VersionedModel):
             models.Index(fields=["family_name", "given_name"], name="person_name"),
             models.Index(fields=["place", "sex"], name="person_place_sex"),
             models.Index(fields=["date_of_birth"], name="person_dob"),
+            models.Index(fields=["place", "community"], name="person_place_community"),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self) -> None:
+        errors = {}
+        today = timezone.localdate()
+        if self.date_of_birth and self.date_of_birth > today:
+            errors["date_of_birth"] = _("The date of birth cannot be in the future.")
+        elif self.date_of_birth and self.date_of_birth.year < 1900:
+            errors["date_of_birth"] = _("The date of birth cannot be before 1900.")
+        number = self.personal_number
+        if number and not (number.isascii() and number.isalnum()):
+            errors["personal_number"] = _("Use Latin letters and digits only.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def full_name(self) -> str:
@@ -61,6 +168,13 @@ class Person(VersionedModel):
             return None
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def birth_date_from_age(age: int, today: date) -> date:
+    """An estimated date of birth for someone ``age`` years old: mid-year of the most
+    likely birth year, so it is at most six months off."""
+    year = today.year - age - (1 if (today.month, today.day) < (7, 1) else 0)
+    return min(date(year, 7, 1), today)
 
 
 class Household(TimeStampedModel):
@@ -112,3 +226,90 @@ class HouseholdMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.household_id}"
+
+
+class PersonMatchKey(models.Model):
+    """The matcher's blocking keys, one row each: registration looks up the people who
+    share a key with the new record through this index instead of scanning."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="match_keys"
+    )
+    key = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "person"], name="match_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "key"], name="match_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("To review")
+    NOT_DUPLICATE = "not_duplicate", _("Not the same person")
+    MERGED = "merged", _("Merged")
+
+
+class PossibleDuplicate(TimeStampedModel):
+    """Two records the matcher thinks may be one person, kept for review (a worker
+    saved anyway, or an import flagged it)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("score"))
+    reasons = models.JSONField(_("why"), default=list)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=DuplicateStatus.choices,
+        default=DuplicateStatus.OPEN,
+    )
+    found_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "other"], name="duplicate_pair")
+        ]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="duplicate_open")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ~ {self.other_id}"
+
+
+class FunctioningAssessment(TimeStampedModel):
+    """One administration of the Washington Group / UNICEF questions: the answers per
+    question, and the result per domain computed by the module's own rule."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="functioning_assessments"
+    )
+    instrument = models.CharField(_("questionnaire"), max_length=20)
+    answers = models.JSONField(_("answers"), default=dict)
+    domains = models.JSONField(_("result per domain"), default=dict)
+    result = models.CharField(
+        _("functional difficulty"), max_length=10, choices=Answer.choices
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("functioning assessment")
+        verbose_name_plural = _("functioning assessments")
+        ordering = ["-assessed_on", "-id"]
+        indexes = [
+            models.Index(fields=["person", "-assessed_on"], name="functioning_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.assessed_on}"

@@ -12,21 +12,64 @@ from ura.access.rules import access_person, visible_grants, visible_people
 from ura.accounts.models import User
 from ura.audit.actions import record
 from ura.audit.models import AuditAction, AuditEvent
+from ura.people.duplicates import people_named
+from ura.people.equity import EQUITY_FIELDS
 from ura.people.models import Person
 
 
+def _age_band(band: str, today: date) -> Q:
+    """Born in the window that gives an age in the band today."""
+    low, _dash, high = band.partition("-")
+    if band.endswith("+"):
+        return Q(date_of_birth__lte=_years_before(today, int(band[:-1])))
+    youngest = _years_before(today, int(low))
+    oldest = _years_before(today, int(high) + 1)
+    return Q(date_of_birth__lte=youngest, date_of_birth__gt=oldest)
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+FILTER_FIELDS = (
+    "sex",
+    "community",
+    "functional_difficulty",
+    "birth_registered",
+    "has_documents",
+    "school_enrolment",
+    "school_attendance",
+    "social_assistance",
+    "street_situation",
+    "mobility",
+    "care_arrangement",
+)
+
+
 def people_search(
-    *, user: User, text: str = "", sex: str = "", place_id: int | None = None
+    *, user: User, text: str = "", filters: dict | None = None
 ) -> QuerySet[Person]:
-    people = visible_people(user).select_related("place")
-    for word in text.split()[:4]:
-        people = people.filter(
-            Q(given_name__icontains=word) | Q(family_name__icontains=word)
-        )
-    if sex:
-        people = people.filter(sex=sex)
-    if place_id:
-        people = people.filter(place_id=place_id)
+    """The people this user may see, narrowed by name and filters.
+
+    ``filters`` holds field values (sex, any equity fact), ``age_band`` ("5-9",
+    "18+") and ``place`` (a municipality: everyone living in or under it).
+    """
+    filters = filters or {}
+    people = (
+        visible_people(user).filter(merged_into__isnull=True).select_related("place")
+    )
+    # In any spelling the matcher folds: script, diacritics, case.
+    people = people_named(people, text)
+    exact = {k: v for k, v in filters.items() if k in FILTER_FIELDS and v}
+    if exact:
+        people = people.filter(**exact)
+    if filters.get("age_band"):
+        people = people.filter(_age_band(filters["age_band"], timezone.localdate()))
+    if filters.get("place"):
+        people = people.filter(place__path__startswith=filters["place"].path)
     return people.order_by("family_name", "given_name", "id")
 
 
@@ -55,6 +98,20 @@ class PersonCard:
     def is_full(self) -> bool:
         return self.level == GrantLevel.FULL
 
+    @property
+    def equity_facts(self) -> list[tuple[str, str]]:
+        """(label, answer) for each equity fact, for the full record only."""
+        if not self.is_full:
+            return []
+        p = self.person
+        return [
+            (
+                str(Person._meta.get_field(name).verbose_name).capitalize(),
+                str(getattr(p, f"get_{name}_display")()),
+            )
+            for name in EQUITY_FIELDS
+        ]
+
     def as_dict(self, today: date | None = None) -> dict[str, object]:
         p = self.person
         data: dict[str, object] = {
@@ -76,6 +133,10 @@ class PersonCard:
                     "place_code": p.place.code,
                     "address": p.address,
                     "phone": p.phone,
+                    "other_names": p.other_names,
+                    "personal_number": p.personal_number,
+                    "languages": p.languages,
+                    **{name: getattr(p, name) for name in EQUITY_FIELDS},
                     "version": p.version,
                 }
             )

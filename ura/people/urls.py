@@ -10,4 +10,9 @@ urlpatterns = [
     path("<int:person_id>/", views.person_detail, name="detail"),
     path("<int:person_id>/edit/", views.person_edit, name="edit"),
     path("<int:person_id>/history/", views.person_history, name="history"),
+    path(
+        "<int:person_id>/functioning/",
+        views.person_functioning,
+        name="functioning",
+    ),
 ]

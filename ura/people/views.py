@@ -11,14 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ura.access.rules import Permission, access_person, may
+from ura.access.rules import Permission, access_person, may, visible_people
 from ura.audit.actions import record
 from ura.audit.models import AuditAction
 from ura.core.csv import csv_safe
 from ura.core.pagination import paginate
-from ura.people import actions, queries
+from ura.people import actions, duplicates, functioning, queries
 from ura.people.forms import PeopleFilterForm, PersonForm
+from ura.people.functioning_actions import functioning_record
+from ura.people.functioning_forms import FunctioningForm
 from ura.people.queries import PersonCard
+from ura.people.reasons import reason_label
+
+FUNCTIONING_INSTRUMENTS = functioning.INSTRUMENTS
 
 
 def _require(request: HttpRequest, permission: Permission) -> None:
@@ -32,14 +37,17 @@ def people_list(request: HttpRequest) -> HttpResponse:
     """Search goes in a POST body: names typed into it never reach a URL or a log."""
     _require(request, Permission.VIEW_PEOPLE)
     filters = PeopleFilterForm(request.POST if request.method == "POST" else None)
-    data = filters.cleaned_data if filters.is_valid() else {}
+    data = filters.filters()
     people = queries.people_search(
-        user=request.user, text=data.get("q", ""), sex=data.get("sex", "")
+        user=request.user, text=data.pop("q", ""), filters=data
     )
     page = paginate(request, people, number=request.POST.get("page"))
-    if data.get("q") or data.get("sex"):
+    if filters.is_bound and filters.filters():
         queries.people_search_audited(
-            user=request.user, request=request, filters=data, count=page.paginator.count
+            user=request.user,
+            request=request,
+            filters=filters.filters(),
+            count=page.paginator.count,
         )
     template = "people/_results.html" if request.htmx else "people/list.html"
     return render(request, template, {"page": page, "filters": filters})
@@ -56,13 +64,26 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
+    """Registration runs the duplicate check first and shows likely matches, with
+    why they match; the worker opens the existing record or registers anyway."""
     _require(request, Permission.REGISTER_PERSON)
     form = PersonForm(request.POST or None)
+    matches: list = []
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = form.person_data()
+        matches = duplicates.likely_duplicates(duplicates.candidate_from_data(data))
+        if matches and not request.POST.get("register_anyway"):
+            return render(
+                request,
+                "people/form.html",
+                {"form": form, "is_new": True, **_shown_matches(request, matches)},
+            )
         try:
             person = actions.person_register(
-                actor=request.user, data=data, request=request
+                actor=request.user,
+                data=data,
+                request=request,
+                possible_duplicates=matches,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -70,6 +91,28 @@ def person_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The person is registered."))
             return redirect("people:detail", person_id=person.pk)
     return render(request, "people/form.html", {"form": form, "is_new": True})
+
+
+def _shown_matches(request: HttpRequest, matches: list) -> dict[str, object]:
+    """Matches the worker may see, in full; the others only as a count, so that
+    registration never reveals a record kept from this worker."""
+    visible = set(
+        visible_people(request.user)
+        .filter(pk__in=[m.person.pk for m in matches])
+        .values_list("pk", flat=True)
+    )
+    return {
+        "matches": [
+            {
+                "person": m.person,
+                "score": round(m.score * 100),
+                "reasons": [reason_label(r) for r in m.reasons],
+            }
+            for m in matches
+            if m.person.pk in visible
+        ],
+        "hidden_matches": sum(1 for m in matches if m.person.pk not in visible),
+    }
 
 
 @login_required
@@ -81,7 +124,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         request.POST or None, instance=person, initial={"version": person.version}
     )
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = form.person_data()
         try:
             actions.person_update(
                 actor=request.user,
@@ -155,3 +198,54 @@ def people_export(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="people.csv"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_functioning(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Washington Group / UNICEF functioning questions. Changing an answer re-draws
+    the form through htmx, so skip logic shows exactly the questions to ask."""
+    _require(request, Permission.EDIT_PERSON)
+    person, _level = access_person(request.user, person_id, to_edit=True)
+    instrument = _chosen_instrument(request, person)
+    form = FunctioningForm(
+        request.POST if request.method == "POST" else None, instrument=instrument
+    )
+    saving = request.method == "POST" and "save" in request.POST
+    if saving and form.is_valid():
+        try:
+            functioning_record(
+                actor=request.user,
+                person=person,
+                instrument_code=instrument.code,
+                answers=form.answers(),
+                assessed_on=form.cleaned_data["assessed_on"],
+                request=request,
+            )
+        except ValidationError as exc:
+            for code, messages_ in exc.message_dict.items():
+                form.add_error(code if code in form.fields else None, messages_)
+        else:
+            messages.success(request, _("The assessment is saved."))
+            return redirect("people:detail", person_id=person.pk)
+    elif request.method == "POST" and not saving:
+        form.errors.clear()  # a re-draw, not a submission: no errors yet
+    context = {
+        "p": person,
+        "form": form,
+        "instrument": instrument,
+        "instruments": FUNCTIONING_INSTRUMENTS,
+        "history": person.functioning_assessments.all()[:10],
+    }
+    if request.htmx and not saving:
+        return render(request, "people/_functioning_form.html", context)
+    return render(request, "people/functioning.html", context)
+
+
+def _chosen_instrument(request: HttpRequest, person) -> functioning.Instrument:  # noqa: ANN001
+    code = request.POST.get("instrument") or request.GET.get("instrument")
+    by_code = {i.code: i for i in FUNCTIONING_INSTRUMENTS}
+    if code in by_code:
+        return by_code[code]
+    age = person.age_on(timezone.localdate())
+    return functioning.instrument_for_age(age) or functioning.CFM_2_4
