@@ -213,6 +213,8 @@ OTP_TOTP_ISSUER = os.environ.get("URA_OTP_ISSUER", "Ura")
 OTP_TOTP_TOLERANCE = 1
 
 URA_API_TOKEN_DAYS = int(os.environ.get("URA_API_TOKEN_DAYS", "90"))
+# The duplicate matcher's threshold (0..1); empty keeps the matcher's tuned default.
+URA_MATCH_THRESHOLD = os.environ.get("URA_MATCH_THRESHOLD", "")
 
 # --- Languages ---
 LANGUAGE_CODE = os.environ.get("URA_DEFAULT_LANGUAGE", "en")

@@ -24,6 +24,8 @@ class Permission(models.TextChoices):
     REGISTER_PERSON = "register_person", _("Register a person")
     EDIT_PERSON = "edit_person", _("Edit a person's record")
     EXPORT_NAMES = "export_names", _("Export lists with names")
+    MERGE_PEOPLE = "merge_people", _("Merge two records of one person")
+    UNDO_MERGE = "undo_merge", _("Undo a merge of two records")
     VIEW_ACCESS_HISTORY = "view_access_history", _("See who looked at a record")
     VIEW_STATISTICS = "view_statistics", _("See aggregate figures")
     EXPORT_STATISTICS = "export_statistics", _("Export aggregate figures")
@@ -34,7 +36,13 @@ class Permission(models.TextChoices):
 P = Permission
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.SOCIAL_WORKER: frozenset(
-        {P.VIEW_PEOPLE, P.REGISTER_PERSON, P.EDIT_PERSON, P.EXPORT_NAMES}
+        {
+            P.VIEW_PEOPLE,
+            P.REGISTER_PERSON,
+            P.EDIT_PERSON,
+            P.EXPORT_NAMES,
+            P.MERGE_PEOPLE,
+        }
     ),
     Role.SUPERVISOR: frozenset(
         {
@@ -42,6 +50,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.REGISTER_PERSON,
             P.EDIT_PERSON,
             P.EXPORT_NAMES,
+            P.MERGE_PEOPLE,
             P.VIEW_ACCESS_HISTORY,
             P.VIEW_STATISTICS,
         }
@@ -51,7 +60,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.HOME_VISITOR: frozenset({P.VIEW_PEOPLE, P.REGISTER_PERSON, P.EDIT_PERSON}),
     Role.DATA_OFFICER: frozenset({P.VIEW_STATISTICS, P.EXPORT_STATISTICS}),
     Role.PARTNER: frozenset({P.VIEW_STATISTICS}),
-    Role.ADMINISTRATOR: frozenset({P.ADMINISTER, P.VIEW_AUDIT_LOG}),
+    Role.ADMINISTRATOR: frozenset({P.ADMINISTER, P.VIEW_AUDIT_LOG, P.UNDO_MERGE}),
 }
 
 # The fields a minimal grant (a referral to a provider) shows; nothing else leaves.

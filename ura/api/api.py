@@ -10,6 +10,7 @@ from ura.api.errors import (
     install_permission_handler,
 )
 from ura.people.api import router as people_router
+from ura.people.household_api import router as household_router
 from ura.statistics.api import router as statistics_router
 
 api = NinjaAPI(
@@ -28,4 +29,5 @@ install_permission_handler(api)
 install_field_error_handler(api)
 api.add_router("/auth", auth_router)
 api.add_router("/people", people_router)
+api.add_router("/households", household_router)
 api.add_router("/statistics", statistics_router)

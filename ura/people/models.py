@@ -313,3 +313,119 @@ class FunctioningAssessment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.assessed_on}"
+
+
+class PersonMerge(TimeStampedModel):
+    """Two records found to be one person: ``merged`` now points at ``kept``.
+
+    Keeps what is needed to undo it: the kept record's values before the merge and
+    every link that moved, by model and row id.
+    """
+
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    kept_before = models.JSONField(default=dict)
+    moved_links = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("merge of two records")
+        verbose_name_plural = _("merges of records")
+        indexes = [models.Index(fields=["merged", "-created_at"], name="merge_merged")]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.kept_id}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Stopped with an error")
+
+
+class ImportJob(TimeStampedModel):
+    """One run of ``ura import-people`` or of the import page.
+
+    Holds the counts and the report; never the file's content, which is personal
+    data and is deleted when the run ends. Row errors name rows and columns, and
+    held rows name record ids, so that the report itself holds no names.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ImportStatus.choices,
+        default=ImportStatus.QUEUED,
+    )
+    valid_only = models.BooleanField(_("import the valid rows only"), default=False)
+    create_duplicates = models.BooleanField(
+        _("create likely duplicates too"), default=False
+    )
+    # Messages are written in the language of whoever started the run.
+    language = models.CharField(max_length=10, blank=True)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    processed = models.PositiveIntegerField(_("rows processed"), default=0)
+    imported = models.PositiveIntegerField(_("imported"), default=0)
+    skipped_existing = models.PositiveIntegerField(_("already imported"), default=0)
+    held_duplicates = models.PositiveIntegerField(_("held for review"), default=0)
+    invalid = models.PositiveIntegerField(_("rows with errors"), default=0)
+    errors = models.JSONField(_("row errors"), default=list, blank=True)
+    held = models.JSONField(_("rows held for review"), default=list, blank=True)
+    failure = models.CharField(_("why it stopped"), max_length=200, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="import_owner")]
+
+    def __str__(self) -> str:
+        return f"import {self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.status == ImportStatus.DONE else 0
+        return min(100, round(100 * self.processed / self.total))
+
+    @property
+    def is_over(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+
+class ImportedRow(models.Model):
+    """The ledger that makes an import idempotent: one row per imported line, keyed
+    by a hash of its values (or of its ``external_id``), written in the same
+    transaction as the person. A rerun skips every key already here."""
+
+    import_key = models.CharField(max_length=64, unique=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # A job may be deleted when its report is no longer needed; its keys stay.
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.SET_NULL, null=True, related_name="rows"
+    )
+    row = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("imported row")
+        verbose_name_plural = _("imported rows")
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.row}"

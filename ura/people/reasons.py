@@ -17,6 +17,7 @@ REASON_LABELS = {
     "dob_year_off": _("year of birth one off"),
     "dob_one_part_differs": _("date of birth differs in one part"),
     "dob_estimated_close": _("estimated date of birth close"),
+    "dob_near": _("dates of birth close"),
     "dob_differs": _("different date of birth"),
     "sex_same": _("same sex"),
     "sex_differs": _("different sex"),

@@ -5,7 +5,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,9 @@ from ura.people import actions, duplicates, functioning, queries
 from ura.people.forms import PeopleFilterForm, PersonForm
 from ura.people.functioning_actions import functioning_record
 from ura.people.functioning_forms import FunctioningForm
+from ura.people.households import memberships_of
+from ura.people.merge import merged_redirect
+from ura.people.merge_views import open_duplicates_of
 from ura.people.queries import PersonCard
 from ura.people.reasons import reason_label
 
@@ -57,8 +60,24 @@ def people_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     _require(request, Permission.VIEW_PEOPLE)
-    card = queries.person_card(user=request.user, person_id=person_id, request=request)
-    return render(request, "people/detail.html", {"card": card, "p": card.person})
+    try:
+        card = queries.person_card(
+            user=request.user, person_id=person_id, request=request
+        )
+    except Http404:
+        # A merged-away record sends its readers to the record it now lives in.
+        kept = merged_redirect(person_id)
+        if kept and visible_people(request.user).filter(pk=kept).exists():
+            messages.info(request, _("This record was merged into this one."))
+            return redirect("people:detail", person_id=kept)
+        raise
+    context = {
+        "card": card,
+        "p": card.person,
+        "open_duplicates": open_duplicates_of(request.user, card.person),
+        "memberships": memberships_of(card.person) if card.is_full else [],
+    }
+    return render(request, "people/detail.html", context)
 
 
 @login_required
