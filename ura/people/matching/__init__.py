@@ -5,7 +5,7 @@ against the rows its key table returns; ``ura match`` runs ``find_pairs`` over a
 whole file. Both use the same normalisation, keys and weights.
 """
 
-from ura.people.matching.batch import BatchStats, find_pairs
+from ura.people.matching.batch import BatchStats, find_pairs, worth_comparing
 from ura.people.matching.candidate import Candidate
 from ura.people.matching.files import (
     COLUMNS,
@@ -37,5 +37,6 @@ __all__ = [
     "normalise_place",
     "read_candidates",
     "score_pair",
+    "worth_comparing",
     "write_pairs",
 ]

@@ -33,7 +33,6 @@ COLUMNS = (
     "place",
     "caregiver_name",
 )
-_REQUIRED = ("id", "given_name")
 _SEXES = {
     "": "",
     "unknown": "",
@@ -111,6 +110,8 @@ def read_candidates(path: str | os.PathLike[str]) -> Iterator[Candidate]:
         at = [columns[name] for name in COLUMNS]
         estimated_at = columns.get("dob_estimated")
         seen: set[str] = set()
+        # Dates of birth repeat a great deal in a population; parse each once.
+        dates: dict[str, date | None] = {"": None}
         while True:
             try:
                 row = next(reader)
@@ -126,20 +127,21 @@ def read_candidates(path: str | os.PathLike[str]) -> Iterator[Candidate]:
                     f"{len(row)} fields where the header has {width}", line=line
                 )
             values = [row[i].strip() for i in at]
-            yield _candidate(values, row, estimated_at, line, seen)
+            dob = values[4]
+            if dob not in dates:
+                dates[dob] = _parse_date(dob, line)
+            flag = row[estimated_at] if estimated_at is not None else ""
+            yield _candidate(values, dates[dob], flag, line, seen)
 
 
 def _candidate(
-    values: list[str],
-    row: list[str],
-    estimated_at: int | None,
-    line: int,
-    seen: set[str],
+    values: list[str], dob: date | None, flag: str, line: int, seen: set[str]
 ) -> Candidate:
-    id_, given, family, sex, dob, place, caregiver = values
-    for name, value in zip(COLUMNS, values, strict=False):
-        if name in _REQUIRED and not value:
-            raise CandidateFileError("must not be empty", line=line, field=name)
+    id_, given, family, sex, _, place, caregiver = values
+    if not id_:
+        raise CandidateFileError("must not be empty", line=line, field="id")
+    if not given:
+        raise CandidateFileError("must not be empty", line=line, field="given_name")
     if id_ in seen:
         raise CandidateFileError(f"id {id_!r} appears twice", line=line, field="id")
     seen.add(id_)
@@ -149,23 +151,20 @@ def _candidate(
         raise CandidateFileError(
             f"{sex!r} is not female, male or empty", line=line, field="sex"
         ) from None
-    estimated = False
-    if estimated_at is not None:
-        flag = row[estimated_at].strip().lower()
-        if flag not in _TRUE and flag not in _FALSE:
-            raise CandidateFileError(
-                f"{flag!r} is not 1/0, true/false or yes/no",
-                line=line,
-                field="dob_estimated",
-            )
-        estimated = flag in _TRUE
+    flag = flag.strip().lower()
+    if flag not in _TRUE and flag not in _FALSE:
+        raise CandidateFileError(
+            f"{flag!r} is not 1/0, true/false or yes/no",
+            line=line,
+            field="dob_estimated",
+        )
     return Candidate(
         id=id_,
         given_name=given,
         family_name=family,
         sex=sex,
-        date_of_birth=_parse_date(dob, line),
-        dob_estimated=estimated,
+        date_of_birth=dob,
+        dob_estimated=flag in _TRUE,
         place=place,
         caregiver_name=caregiver,
     )

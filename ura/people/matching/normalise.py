@@ -59,21 +59,22 @@ _UNDECOMPOSABLE = str.maketrans(
     }
 )
 
-# One pass of the cross-orthography folding. Each rule either shortens the string
-# or removes a q or a y, and no rule writes a q or a y, so repeating the pass
-# until nothing changes always ends.
-_FOLDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile("xh"), "dz"),
-    (re.compile("gj"), "dj"),
-    (re.compile("sh"), "s"),
-    (re.compile("zh"), "z"),
-    (re.compile("ch"), "c"),
-    (re.compile("th"), "t"),
-    (re.compile("dh"), "d"),
-    (re.compile("q"), "c"),
-    (re.compile("y"), "i"),
-    (re.compile(r"([a-z])\1+"), r"\1"),
+# One pass of the cross-orthography folding (plain replacements, in order, then
+# doubled letters collapsed). Each rule either shortens the string or removes a
+# q or a y, and no rule writes a q or a y, so repeating the pass until nothing
+# changes always ends.
+_FOLDS: tuple[tuple[str, str], ...] = (
+    ("xh", "dz"),
+    ("gj", "dj"),
+    ("sh", "s"),
+    ("zh", "z"),
+    ("ch", "c"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("q", "c"),
+    ("y", "i"),
 )
+_DOUBLED = re.compile(r"([a-z])\1+")
 _NOT_LETTER = re.compile(r"[^a-z]+")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _VOWEL_END = re.compile("[aeiou]$")
@@ -97,8 +98,9 @@ def _ascii_letters(text: str) -> str:
 def _fold(word: str) -> str:
     while True:
         folded = word
-        for pattern, replacement in _FOLDS:
-            folded = pattern.sub(replacement, folded)
+        for old, new in _FOLDS:
+            folded = folded.replace(old, new)
+        folded = _DOUBLED.sub(r"\1", folded)
         if folded == word:
             return word
         word = folded
