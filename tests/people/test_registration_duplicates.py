@@ -144,3 +144,14 @@ def test_every_reason_the_matcher_gives_has_a_label():
     from ura.people.matching import REASONS
 
     assert set(REASONS) <= set(REASON_LABELS)
+
+
+def test_keys_can_be_rebuilt_for_everyone_after_a_matcher_change(world, capsys):
+    from django.core.management import call_command
+
+    from ura.people.models import PersonMatchKey
+
+    PersonMatchKey.objects.all().delete()
+    call_command("rebuild-match-keys")
+    assert PersonMatchKey.objects.exists()
+    assert "match keys rebuilt" in capsys.readouterr().out
