@@ -34,19 +34,8 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-FILTER_FIELDS = (
-    "sex",
-    "community",
-    "functional_difficulty",
-    "birth_registered",
-    "has_documents",
-    "school_enrolment",
-    "school_attendance",
-    "social_assistance",
-    "street_situation",
-    "mobility",
-    "care_arrangement",
-)
+# Filters that match a field exactly: sex and every equity fact.
+FILTER_FIELDS = ("sex", *EQUITY_FIELDS)
 
 
 def people_search(
