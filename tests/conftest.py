@@ -42,3 +42,14 @@ def api_client(world: World):  # noqa: ANN201
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _english_to_start_with():  # noqa: ANN202
+    """Each test starts in the default language: a request made in Albanian by an
+    earlier test on the same worker must not change what the next one reads."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

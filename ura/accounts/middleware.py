@@ -41,10 +41,13 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = getattr(request.user, "language", "")
-        if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
-        return self.get_response(request)
+        if not language:
+            return self.get_response(request)
+        request.LANGUAGE_CODE = language
+        # override, not activate: the thread's language is put back afterwards, so
+        # it cannot leak into whatever this thread runs next.
+        with translation.override(language):
+            return self.get_response(request)
 
 
 # Paths a signed-in user may reach before finishing two-factor set-up.
