@@ -40,9 +40,9 @@ def _add_people(world, n: int) -> None:  # noqa: ANN001
 @pytest.mark.parametrize(
     ("persona", "url_name", "budget"),
     [
-        ("worker_a1", "people:list", 9),  # + the municipalities of the filter
-        ("worker_a1", "workspace:home", 8),
-        ("sup_a", "workspace:home", 13),
+        ("worker_a1", "people:list", 10),  # + filter places, + the user's teams
+        ("worker_a1", "workspace:home", 9),
+        ("sup_a", "workspace:home", 16),  # + teams, supervised teams, their members
         ("data_pr", "statistics:summary", 10),
         ("admin", "audit:log", 10),
     ],
@@ -66,9 +66,9 @@ def test_the_person_page_has_a_small_fixed_query_budget(
     client = signed_in("worker_a1")
     url = reverse("people:detail", args=[world.people["own"].pk])
     client.get(url)
-    # The record, its level, households, open duplicates, the audit event (with
-    # PostgreSQL's advisory lock) and the session.
-    with django_assert_max_num_queries(15):
+    # The record, its level, the user's teams, households, open duplicates, the
+    # audit event (with PostgreSQL's advisory lock) and the session.
+    with django_assert_max_num_queries(16):
         assert client.get(url).status_code == 200
 
 

@@ -128,21 +128,44 @@ def _active_grants() -> Q:
 
 
 def _grantee_condition(user: User) -> Q:
-    """Which grants reach this user, through their roles, teams and agencies."""
+    """Which grants reach this user, through their roles, teams and agencies.
+
+    The teams, workers and agencies are read first, as ids: PostgreSQL cannot use
+    an index for an OR that holds a sub-select, and would read every grant
+    (docs/benchmarks.md, "Access at national scale").
+    """
     roles = roles_of(user)
     if not roles or not may(user, Permission.VIEW_PEOPLE):
         return Q(pk__in=[])
-    condition = Q(user=user) | Q(team__in=Team.objects.filter(members=user))
-    if Role.SUPERVISOR in roles:
-        supervised = Team.objects.filter(
-            supervisor=user, agency__in=agencies_where(user, Role.SUPERVISOR)
-        )
-        condition |= Q(team__in=supervised) | Q(
-            user__in=User.objects.filter(teams__in=supervised, is_active=True)
-        )
-    if Role.SERVICE_PROVIDER in roles:
-        condition |= Q(agency__in=agencies_where(user, Role.SERVICE_PROVIDER))
-    return condition
+
+    def compute() -> Q:
+        teams = set(Team.objects.filter(members=user).values_list("pk", flat=True))
+        users = {user.pk}
+        agencies: set[int] = set()
+        if Role.SUPERVISOR in roles:
+            supervised = set(
+                Team.objects.filter(
+                    supervisor=user, agency__in=agencies_where(user, Role.SUPERVISOR)
+                ).values_list("pk", flat=True)
+            )
+            teams |= supervised
+            users |= set(
+                User.objects.filter(teams__in=supervised, is_active=True).values_list(
+                    "pk", flat=True
+                )
+            )
+        if Role.SERVICE_PROVIDER in roles:
+            agencies = set(
+                agencies_where(user, Role.SERVICE_PROVIDER).values_list("pk", flat=True)
+            )
+        condition = Q(user_id__in=sorted(users))
+        if teams:
+            condition |= Q(team_id__in=sorted(teams))
+        if agencies:
+            condition |= Q(agency_id__in=sorted(agencies))
+        return condition
+
+    return _cached(user, "grantee_condition", compute)
 
 
 def visible_grants(user: User | AnonymousUser) -> QuerySet[PersonGrant]:
