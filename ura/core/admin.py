@@ -25,68 +25,45 @@ class AdministratorOnly(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return self._administers(request)
 
-    # Configuration changes (roles, agencies, places) are on the audit record too.
-    def save_model(self, request, obj, form, change):  # noqa: ANN001, ANN201
+    # Configuration changes (roles, agencies, places) are on the audit record too,
+    # in the transaction the administration page saves in.
+    def _audit(self, request, action, **target):  # noqa: ANN001, ANN003, ANN202
         from ura.audit.actions import record
-        from ura.audit.models import AuditAction
+
+        record(
+            actor=request.user,
+            action=action,
+            detail="administration",
+            request=request,
+            **target,
+        )
+
+    def save_model(self, request, obj, form, change):  # noqa: ANN001, ANN201
+        from ura.audit.models import AuditAction as A
 
         super().save_model(request, obj, form, change)
-        record(
-            actor=request.user,
-            action=AuditAction.CHANGE if change else AuditAction.CREATE,
-            obj=obj,
-            fields=[f for f in form.changed_data if f != "password"],
-            detail="administration",
-            request=request,
-        )
+        fields = [f for f in form.changed_data if f != "password"]
+        self._audit(request, A.CHANGE if change else A.CREATE, obj=obj, fields=fields)
 
     def delete_model(self, request, obj):  # noqa: ANN001, ANN201
-        from ura.audit.actions import record
-        from ura.audit.models import AuditAction
+        from ura.audit.models import AuditAction as A
 
-        record(
-            actor=request.user,
-            action=AuditAction.DELETE,
-            obj=obj,
-            detail="administration",
-            request=request,
-        )
+        self._audit(request, A.DELETE, obj=obj)
         super().delete_model(request, obj)
 
     def save_formset(self, request, form, formset, change):  # noqa: ANN001, ANN201
-        from ura.audit.actions import record
-        from ura.audit.models import AuditAction
+        from ura.audit.models import AuditAction as A
 
         super().save_formset(request, form, formset, change)
-        changed = formset.new_objects + [o for o, _f in formset.changed_objects]
-        for inline in changed:
-            record(
-                actor=request.user,
-                action=AuditAction.CHANGE,
-                obj=inline,
-                detail="administration",
-                request=request,
-            )
+        for inline in formset.new_objects + [o for o, _f in formset.changed_objects]:
+            self._audit(request, A.CHANGE, obj=inline)
         for inline in formset.deleted_objects:
-            record(
-                actor=request.user,
-                action=AuditAction.DELETE,
-                object_type=inline._meta.label_lower,
-                object_id=inline.pk or "",
-                detail="administration",
-                request=request,
-            )
+            label, pk = inline._meta.label_lower, inline.pk or ""
+            self._audit(request, A.DELETE, object_type=label, object_id=pk)
 
     def delete_queryset(self, request, queryset):  # noqa: ANN001, ANN201
-        from ura.audit.actions import record
-        from ura.audit.models import AuditAction
+        from ura.audit.models import AuditAction as A
 
         for obj in queryset:
-            record(
-                actor=request.user,
-                action=AuditAction.DELETE,
-                obj=obj,
-                detail="administration",
-                request=request,
-            )
+            self._audit(request, A.DELETE, obj=obj)
         super().delete_queryset(request, queryset)

@@ -12,6 +12,7 @@ from ura.access.rules import access_person, visible_grants, visible_people
 from ura.accounts.models import User
 from ura.audit.actions import record
 from ura.audit.models import AuditAction, AuditEvent
+from ura.core.dates import years_before
 from ura.people.duplicates import people_named
 from ura.people.equity import EQUITY_FIELDS
 from ura.people.models import Person
@@ -21,17 +22,10 @@ def _age_band(band: str, today: date) -> Q:
     """Born in the window that gives an age in the band today."""
     low, _dash, high = band.partition("-")
     if band.endswith("+"):
-        return Q(date_of_birth__lte=_years_before(today, int(band[:-1])))
-    youngest = _years_before(today, int(low))
-    oldest = _years_before(today, int(high) + 1)
+        return Q(date_of_birth__lte=years_before(today, int(band[:-1])))
+    youngest = years_before(today, int(low))
+    oldest = years_before(today, int(high) + 1)
     return Q(date_of_birth__lte=youngest, date_of_birth__gt=oldest)
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 # Filters that match a field exactly: sex and every equity fact.

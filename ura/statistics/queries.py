@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from ura.access.rules import roles_of, statistics_people, statistics_places
 from ura.accounts.models import Role, User
+from ura.core.dates import years_before
 from ura.people.models import Sex
 
 SUPPRESSION_THRESHOLD = 5
@@ -18,13 +19,6 @@ class PlaceRow:
     code: str
     name: str
     cells: dict[str, int | None] = field(default_factory=dict)
-
-
-def _years_ago(today: date, years: int) -> date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
 
 
 def suppresses_small_cells(user: User) -> bool:
@@ -49,7 +43,7 @@ def suppress_small_cells(cells: dict[str, int | None]) -> dict[str, int | None]:
 def people_by_place(*, user: User, today: date | None = None) -> list[PlaceRow]:
     """Registered children and adults per municipality, by sex."""
     today = today or timezone.localdate()
-    adult_born_before = _years_ago(today, 18)
+    adult_born_before = years_before(today, 18)
     child = Q(date_of_birth__gt=adult_born_before)
     rows = (
         statistics_people(user)
