@@ -32,7 +32,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from benchmarks.matching.synthetic import generate  # noqa: E402
+from benchmarks.matching.synthetic import PLACES, generate  # noqa: E402
 from ura.people.duplicates import candidate_from, likely_duplicates  # noqa: E402
 from ura.people.matching import blocking_keys  # noqa: E402
 from ura.people.models import Person, PersonMatchKey  # noqa: E402
@@ -42,7 +42,27 @@ from ura.places.models import Place, PlaceLevel  # noqa: E402
 BATCH = 10_000
 
 
-def _candidate(record, id_: str):  # noqa: ANN001, ANN202
+def real_places() -> dict[str, str]:
+    """The generator's place codes (XK01, RS12, AL03) mapped onto real
+    municipality codes of the same country, so that stored people and probes
+    carry places the registry knows."""
+    mapping = {}
+    for prefix, count in PLACES.items():
+        municipalities = sorted(
+            Place.objects.filter(
+                level=PlaceLevel.MUNICIPALITY, code__startswith=prefix
+            ).values_list("code", flat=True)
+        )
+        for number in range(1, count + 1):
+            code = municipalities[(number - 1) % len(municipalities)]
+            mapping[f"{prefix}{number:02d}"] = code
+    return mapping
+
+
+PLACE_CODES: dict[str, str] = {}
+
+
+def _candidate(record, id_: str, place: str | None = None):  # noqa: ANN001, ANN202
     return candidate_from(
         id=id_,
         given_name=record.given,
@@ -50,12 +70,12 @@ def _candidate(record, id_: str):  # noqa: ANN001, ANN202
         sex=record.sex,
         date_of_birth=record.dob,
         dob_estimated=record.estimated,
-        place=record.place,
+        place=PLACE_CODES.get(record.place, "") if place is None else place,
         caregiver_name=record.caregiver,
     )
 
 
-def load(records: list, places: dict[str, int], default_place: int) -> list[int]:
+def load(records: list, places: dict[str, int], default_place: str) -> list[int]:
     """Insert people and their keys in batches; returns the new ids in order."""
     ids: list[int] = []
     started = time.perf_counter()
@@ -68,14 +88,18 @@ def load(records: list, places: dict[str, int], default_place: int) -> list[int]
                 sex=r.sex or "unknown",
                 date_of_birth=r.dob,
                 date_of_birth_estimated=r.estimated,
-                place_id=places.get(r.place, default_place),
+                # The registry requires a place: a record without one is filed
+                # under a default municipality, and its keys say so.
+                place_id=places[PLACE_CODES.get(r.place) or default_place],
             )
             for r in chunk
         )
         keys = [
             PersonMatchKey(person_id=p.pk, key=k)
             for p, r in zip(people, chunk, strict=True)
-            for k in blocking_keys(_candidate(r, str(p.pk)))
+            for k in blocking_keys(
+                _candidate(r, str(p.pk), PLACE_CODES.get(r.place) or default_place)
+            )
         ]
         PersonMatchKey.objects.bulk_create(keys, batch_size=5000)
         ids.extend(p.pk for p in people)
@@ -102,7 +126,13 @@ def main() -> None:
     for country in ("kosovo", "albania", "serbia"):
         load_places(country)
     places = dict(Place.objects.values_list("code", "pk"))
-    default_place = Place.objects.filter(level=PlaceLevel.MUNICIPALITY).first().pk
+    PLACE_CODES.update(real_places())
+    default_place = (
+        Place.objects.filter(level=PlaceLevel.MUNICIPALITY)
+        .order_by("code")
+        .first()
+        .code
+    )
 
     print(f"generating {args.people + args.probes:,} synthetic records", flush=True)
     records = generate(args.people + args.probes * 2, seed=args.seed)

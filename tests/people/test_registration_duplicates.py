@@ -155,3 +155,30 @@ def test_keys_can_be_rebuilt_for_everyone_after_a_matcher_change(world, capsys):
     call_command("rebuild-match-keys")
     assert PersonMatchKey.objects.exists()
     assert "match keys rebuilt" in capsys.readouterr().out
+
+
+def test_an_old_record_under_a_common_name_is_found_behind_hundreds_of_newer_namesakes(
+    world, signed_in
+):
+    # The child was registered years ago; since then hundreds of namesakes born
+    # decades earlier have been registered in the same town. The new registration
+    # has the birth year wrong, so it shares only the wide keys (the full name,
+    # the town, the day and month) with the child, and with every namesake too.
+    child = _existing(world, "Arben", "Krasniqi")
+    Person.objects.bulk_create(
+        Person(
+            given_name="Arben",
+            family_name="Krasniqi",
+            sex="male",
+            date_of_birth=date(1950 + number % 40, 1 + number % 12, 1 + number % 28),
+            place=world.places["prishtina"],
+        )
+        for number in range(320)
+    )
+    match_keys_rebuild(Person.objects.filter(family_name="Krasniqi"))
+    response = signed_in("worker_a1").post(
+        reverse("people:create"),
+        _form(world, "Arben", "Krasniqi", date_of_birth="2017-03-09"),
+    )
+    assert response.status_code == 200
+    assert reverse("people:detail", args=[child.pk]) in response.content.decode()

@@ -7,6 +7,7 @@ only decides which stored people are compared, through the indexed key table.
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -17,12 +18,18 @@ from ura.people.matching import (
     blocking_keys,
     normalise_name,
     score_pair,
+    worth_comparing,
 )
+from ura.people.matching.batch import SMALL_BLOCK
+from ura.people.matching.candidate import prepare
+from ura.people.matching.keys import EVERY_PAIR, KINDS
 from ura.people.models import HouseholdMember, Person, PersonMatchKey
 
-# More people than this sharing a key with a new record means the key says little:
-# the registration check looks at the most recent ones only.
+# At most this many stored people are scored against a new record (the commonest
+# names with no date of birth reach it at national scale).
 MAX_COMPARED = 300
+# Keeps each IN list well under every backend's limit on query parameters.
+_CHUNK = 5000
 
 
 def match_threshold() -> float:
@@ -125,6 +132,80 @@ def match_keys_refresh(person: Person) -> None:
         person.search_name = folded
 
 
+class _Born(NamedTuple):
+    """A stored person's date of birth, as ``worth_comparing`` reads it."""
+
+    dob: date | None
+    dob_estimated: bool
+
+
+def _narrow(key: str) -> bool:
+    return KINDS[key[0]][1] == EVERY_PAIR
+
+
+def _people_of_keys(keys: list[str]) -> dict[str, list[int]]:
+    people_of_key: dict[str, list[int]] = {}
+    for start in range(0, len(keys), _CHUNK):
+        rows = PersonMatchKey.objects.filter(
+            key__in=keys[start : start + _CHUNK]
+        ).values_list("key", "person_id")
+        for key, person_id in rows:
+            people_of_key.setdefault(key, []).append(person_id)
+    return people_of_key
+
+
+def _births(ids: list[int]) -> dict[int, _Born]:
+    born: dict[int, _Born] = {}
+    for start in range(0, len(ids), _CHUNK):
+        rows = Person.objects.filter(
+            pk__in=ids[start : start + _CHUNK], merged_into__isnull=True
+        ).values_list("pk", "date_of_birth", "date_of_birth_estimated")
+        born.update((pk, _Born(dob, estimated)) for pk, dob, estimated in rows)
+    return born
+
+
+def people_to_compare(candidates: list[Candidate]) -> list[list[int]]:
+    """For each candidate, the ids of the stored people the matcher scores it with.
+
+    Everyone filed under one of its narrow keys (a full date, or both names and a
+    birth year: a handful of people each). Of the people under a wide key (a
+    common name and a day and month, or no date at all), only those the key is
+    there for, as in ``ura match`` (``matching.worth_comparing``): a wide key of a
+    common name holds hundreds of people at national scale, nearly all of them
+    born years apart from the candidate. Narrow first, then most recent first,
+    ``MAX_COMPARED`` at most. Three queries for any number of candidates.
+    """
+    keys_of = [blocking_keys(c) for c in candidates]
+    people_of_key = _people_of_keys(sorted(set().union(*keys_of)))
+    wide = sorted(
+        {
+            pk
+            for key, ids in people_of_key.items()
+            if not _narrow(key) and len(ids) >= SMALL_BLOCK
+            for pk in ids
+        }
+    )
+    born = _births(wide)
+    compared = []
+    for candidate, keys in zip(candidates, keys_of, strict=True):
+        me = prepare(candidate)
+        every, some = set(), set()
+        for key in keys:
+            ids = people_of_key.get(key, ())
+            if _narrow(key) or len(ids) < SMALL_BLOCK:
+                # A small block is compared in full, as the batch does.
+                every.update(ids)
+            else:
+                some.update(
+                    pk
+                    for pk in ids
+                    if pk in born and worth_comparing(key, me, born[pk])
+                )
+        ordered = sorted(every, reverse=True) + sorted(some - every, reverse=True)
+        compared.append(ordered[:MAX_COMPARED])
+    return compared
+
+
 @dataclass(frozen=True)
 class LikelyMatch:
     person: Person
@@ -139,17 +220,11 @@ def likely_duplicates(
 
     A handful of index reads: the people sharing a blocking key, then the score.
     """
-    keys = blocking_keys(candidate)
-    if not keys:
+    ids = people_to_compare([candidate])[0]
+    if not ids:
         return []
-    ids = (
-        PersonMatchKey.objects.filter(key__in=keys)
-        .values_list("person_id", flat=True)
-        .order_by("-person_id")
-        .distinct()[:MAX_COMPARED]
-    )
     people = list(
-        Person.objects.filter(pk__in=list(ids), merged_into__isnull=True)
+        Person.objects.filter(pk__in=ids, merged_into__isnull=True)
         .exclude(pk=exclude_id)
         .select_related("place")
     )

@@ -1,6 +1,6 @@
-"""``likely_duplicates`` for a batch of rows: the same keys, the same people
-compared, the same threshold and order, with four queries for the whole batch
-instead of four per row (which were most of an import's time), and stored
+"""``likely_duplicates`` for a batch of rows: the same people compared
+(``people_to_compare``), the same threshold and order, with a few queries for the
+whole batch instead of a few per row (which were most of an import's time), and stored
 people read as plain values, each prepared for the matcher once."""
 
 from __future__ import annotations
@@ -8,15 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ura.people.duplicates import (
-    MAX_COMPARED,
     candidate_from,
     caregiver_names,
     match_threshold,
+    people_to_compare,
 )
-from ura.people.matching import Candidate, blocking_keys, score_pair
+from ura.people.matching import Candidate, score_pair
 from ura.people.matching.candidate import Prepared, prepare
 from ura.people.matching.score import score_prepared
-from ura.people.models import Person, PersonMatchKey
+from ura.people.models import Person
 
 __all__ = ["StoredMatch", "likely_duplicates_many"]
 
@@ -44,20 +44,7 @@ def likely_duplicates_many(
     candidates: list[Candidate], *, limit: int = 10
 ) -> list[list[StoredMatch]]:
     """For each candidate, the people ``likely_duplicates(candidate)`` returns."""
-    keys_of = [blocking_keys(c) for c in candidates]
-    people_of_key: dict[str, set[int]] = {}
-    all_keys = sorted({k for keys in keys_of for k in keys})
-    for start in range(0, len(all_keys), _CHUNK):
-        pairs = PersonMatchKey.objects.filter(
-            key__in=all_keys[start : start + _CHUNK]
-        ).values_list("key", "person_id")
-        for key, person_id in pairs:
-            people_of_key.setdefault(key, set()).add(person_id)
-    # As likely_duplicates: the most recent MAX_COMPARED people sharing a key.
-    compared = []
-    for keys in keys_of:
-        ids = set().union(*(people_of_key.get(k, ()) for k in keys))
-        compared.append(sorted(ids, reverse=True)[:MAX_COMPARED])
+    compared = people_to_compare(candidates)
     stored = _prepared_people({pk for ids in compared for pk in ids})
     threshold = match_threshold()
     results = []

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations, product
+from typing import Protocol
 
 from ura.people.matching.candidate import Candidate, Prepared, prepare
 from ura.people.matching.keys import (
@@ -42,7 +43,14 @@ from ura.people.matching.keys import (
 )
 from ura.people.matching.score import DEFAULT_THRESHOLD, NEAR_DAYS, score_prepared
 
-__all__ = ["MAX_BLOCK_PAIRS", "WINDOW", "BatchStats", "find_pairs", "worth_comparing"]
+__all__ = [
+    "MAX_BLOCK_PAIRS",
+    "WINDOW",
+    "BatchStats",
+    "Dated",
+    "find_pairs",
+    "worth_comparing",
+]
 
 MAX_BLOCK_PAIRS = 2_000
 SMALL_BLOCK = 8
@@ -78,7 +86,7 @@ class BatchStats:
     pairs: int = 0
 
 
-def _undated(record: Prepared) -> bool:
+def _undated(record: Dated) -> bool:
     return record.dob is None or record.dob_estimated
 
 
@@ -91,7 +99,7 @@ def _years_close(a: int, b: int) -> bool:
     return abs(a - b) in (0, 1, 10)
 
 
-def _admits(rule: str, a: Prepared, b: Prepared) -> bool:
+def _admits(rule: str, a: Dated, b: Dated) -> bool:
     """Whether blocks following ``rule`` compare ``a`` and ``b``."""
     if rule == EVERY_PAIR:
         return True
@@ -105,7 +113,16 @@ def _admits(rule: str, a: Prepared, b: Prepared) -> bool:
     return abs((a.dob - b.dob).days) <= NEAR_DAYS  # type: ignore[operator]
 
 
-def worth_comparing(key: str, a: Prepared, b: Prepared) -> bool:
+class Dated(Protocol):
+    """What ``worth_comparing`` reads of a person: their date of birth."""
+
+    @property
+    def dob(self) -> date | None: ...
+    @property
+    def dob_estimated(self) -> bool: ...
+
+
+def worth_comparing(key: str, a: Dated, b: Dated) -> bool:
     """Whether two people filed under ``key`` are a pair its kind is there for.
 
     False means that, if they are duplicates at all, a narrower key they share
