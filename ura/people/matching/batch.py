@@ -27,7 +27,9 @@ The same keys and the same scoring as registration, applied to a whole file:
 from __future__ import annotations
 
 import multiprocessing
+import random
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -41,7 +43,15 @@ from ura.people.matching.keys import (
     YEAR_APART,
     prepared_keys,
 )
-from ura.people.matching.score import DEFAULT_THRESHOLD, NEAR_DAYS, score_prepared
+from ura.people.matching.learn import Learned, learn_model
+from ura.people.matching.score import (
+    DEFAULT_THRESHOLD,
+    FITTED,
+    NEAR_DAYS,
+    Levels,
+    Model,
+    pair_levels,
+)
 
 __all__ = [
     "MAX_BLOCK_PAIRS",
@@ -53,6 +63,10 @@ __all__ = [
 ]
 
 MAX_BLOCK_PAIRS = 2_000
+# With ``learn``: how many random pairs show what different people look like (as
+# splink's u estimation; a fixed seed keeps the output reproducible).
+RANDOM_PAIRS = 200_000
+RANDOM_SEED = 0
 SMALL_BLOCK = 8
 WINDOW = 10
 _HASH_MASK = (1 << 40) - 1
@@ -84,6 +98,7 @@ class BatchStats:
     partial_blocks: int = 0
     comparisons: int = 0
     pairs: int = 0
+    learned: Learned | None = None  # with ``learn``: the weights used
 
 
 def _undated(record: Dated) -> bool:
@@ -255,6 +270,7 @@ class _Job:
     records: list[Prepared]
     slots: array
     threshold: float
+    model: Model = FITTED
 
     def blocks(self, part: int, parts: int) -> Iterator[tuple[int, list[int], str]]:
         """The blocks whose hash is ``part`` modulo ``parts``, with their rule."""
@@ -290,24 +306,41 @@ class _Job:
                     return False
         return True
 
+    def _pairs(
+        self, part: int, parts: int, partial: set[int]
+    ) -> Iterator[tuple[Pair, bool]]:
+        """Each pair of this part's blocks that is scored here, and whether its
+        block is a partial one (where the same pair may come up again)."""
+        records = self.records
+        for hashed, members, rule in self.blocks(part, parts):
+            pairs, is_partial = _block_pairs(members, records, rule)
+            for first, second in pairs:
+                if self.owns(hashed, first, second, partial):
+                    pair = (first, second) if first < second else (second, first)
+                    yield pair, is_partial
+
     def compare(
         self, part: int, parts: int, partial: set[int]
     ) -> tuple[dict[Pair, float], int]:
         """Score the pairs of this part's blocks: (pairs at the threshold, count)."""
         records, found, comparisons = self.records, {}, 0
-        for hashed, members, rule in self.blocks(part, parts):
-            pairs, is_partial = _block_pairs(members, records, rule)
-            for first, second in pairs:
-                if not self.owns(hashed, first, second, partial):
-                    continue
-                pair = (first, second) if first < second else (second, first)
-                if is_partial and pair in found:
-                    continue
-                comparisons += 1
-                score = score_prepared(records[first], records[second])
-                if score >= self.threshold:
-                    found[pair] = score
+        score, threshold = self.model.score, self.threshold
+        for pair, is_partial in self._pairs(part, parts, partial):
+            if is_partial and pair in found:
+                continue
+            comparisons += 1
+            value = score(pair_levels(records[pair[0]], records[pair[1]]))
+            if value >= threshold:
+                found[pair] = value
         return found, comparisons
+
+    def patterns(self, part: int, parts: int, partial: set[int]) -> Counter[Levels]:
+        """How many of this part's pairs have each combination of levels."""
+        records = self.records
+        return Counter(
+            pair_levels(records[first], records[second])
+            for (first, second), _ in self._pairs(part, parts, partial)
+        )
 
 
 _JOB: _Job | None = None
@@ -325,19 +358,28 @@ def _compare_part(
     return _JOB.compare(*part_of)
 
 
+def _patterns_part(part_of: tuple[int, int, set[int]]) -> Counter[Levels]:
+    assert _JOB is not None
+    return _JOB.patterns(*part_of)
+
+
 def find_pairs(
     candidates: Iterable[Candidate],
     *,
     threshold: float = DEFAULT_THRESHOLD,
     stats: BatchStats | None = None,
     workers: int = 1,
+    learn: bool = False,
 ) -> Iterator[tuple[str, str, float]]:
     """Yield ``(id_a, id_b, score)`` for every pair scoring at least ``threshold``.
 
     Each pair once, ``id_a < id_b``, sorted by ids. Nothing is yielded before all
     candidates are read, so an error in the input surfaces before any output.
     With ``workers`` > 1 the blocks are shared among that many forked processes
-    (where the platform can fork).
+    (where the platform can fork). With ``learn``, the candidate pairs are first
+    counted by their levels and the weights re-estimated on them
+    (``matching.learn``); the pairs are then scored with those weights, which
+    ``stats.learned`` reports.
     """
     global _JOB
     stats = stats if stats is not None else BatchStats()
@@ -354,12 +396,21 @@ def find_pairs(
                 sizes = pool.map(_too_large_part, parts)
                 partial = set().union(*(large for large, _ in sizes))
                 tasks = [(k, workers, partial) for k in range(workers)]
-                results = pool.map(_compare_part, tasks)
+                if learn:
+                    counts = sum(pool.map(_patterns_part, tasks), Counter())
+                    stats.learned = _learn(counts, records)
+                    job.model = stats.learned.model  # the workers fork anew below
+                    results = _fresh_pool_compare(job, workers, tasks)
+                else:
+                    results = pool.map(_compare_part, tasks)
         finally:
             _JOB = None
     else:
         sizes = [job.too_large(0, 1)]
         partial = sizes[0][0]
+        if learn:
+            stats.learned = _learn(job.patterns(0, 1, partial), records)
+            job.model = stats.learned.model
         results = [job.compare(0, 1, partial)]
     stats.blocks = sum(count for _, count in sizes)
     stats.partial_blocks = len(partial)
@@ -368,6 +419,27 @@ def find_pairs(
         found.update(part_found)
         stats.comparisons += comparisons
     yield from _ordered(found, records, stats)
+
+
+def _learn(candidates: Counter[Levels], records: list[Prepared]) -> Learned:
+    """Re-estimate the weights: the candidate pairs against random pairs."""
+    rng = random.Random(RANDOM_SEED)
+    count = len(records)
+    all_pairs = count * (count - 1) // 2
+    random_pairs: Counter[Levels] = Counter()
+    for _ in range(min(RANDOM_PAIRS, all_pairs)):
+        first, second = rng.randrange(count), rng.randrange(count - 1)
+        second += second >= first  # any other record, evenly
+        random_pairs[pair_levels(records[first], records[second])] += 1
+    return learn_model(candidates, random_pairs, all_pairs=all_pairs)
+
+
+def _fresh_pool_compare(
+    job: _Job, workers: int, tasks: list[tuple[int, int, set[int]]]
+) -> list[tuple[dict[Pair, float], int]]:
+    """Compare in new workers, forked after the job's model changed."""
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(_compare_part, tasks)
 
 
 def _ordered(

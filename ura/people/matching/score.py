@@ -30,6 +30,8 @@ from ura.people.matching.candidate import (
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "FITTED",
+    "Model",
     "REASONS",
     "MatchResult",
     "score_pair",
@@ -140,6 +142,8 @@ _SEX = _codes("sex", ("same", "", "", "differs", ""))
 _PLACE = _codes("place", ("same", "", "", "differs", ""))
 _CAREGIVER = _codes("caregiver", ("same", "similar", "", "differs", ""))
 _TABLES = (_GIVEN, _FAMILY, _DOB, _SEX, _PLACE, _CAREGIVER)
+# A pair's levels: (given, family, swapped, dob, sex, place, caregiver).
+Levels = tuple[int, int, bool, int, int, int, int]
 
 
 def _name_level(a: str, b: str, code_a: str, code_b: str) -> int:
@@ -211,7 +215,7 @@ def _field_level(a: object, b: object) -> int:
     return SAME if a == b else DIFFERS
 
 
-def pair_levels(a: Prepared, b: Prepared) -> tuple[int, int, bool, int, int, int, int]:
+def pair_levels(a: Prepared, b: Prepared) -> Levels:
     """(given, family, swapped, dob, sex, place, caregiver) levels of a pair."""
     given = _name_level(a.given, b.given, a.given_code, b.given_code)
     family = _name_level(a.family, b.family, a.family_code, b.family_code)
@@ -246,7 +250,7 @@ def pair_levels(a: Prepared, b: Prepared) -> tuple[int, int, bool, int, int, int
     return given, family, swapped, dob, sex, place, caregiver
 
 
-def _reasons(levels: tuple[int, int, bool, int, int, int, int]) -> list[str]:
+def _reasons(levels: Levels) -> list[str]:
     given, family, swapped, dob, sex, place, caregiver = levels
     found = [
         _GIVEN[given],
@@ -260,37 +264,59 @@ def _reasons(levels: tuple[int, int, bool, int, int, int, int]) -> list[str]:
     return [code for code in found if code is not None]
 
 
-# Weights by level, so that the batch adds numbers without building reason lists.
-def _weight_table(codes: tuple[str | None, ...]) -> tuple[float, ...]:
-    return tuple(WEIGHTS[code] if code else 0.0 for code in codes)
+class Model:
+    """An intercept and a weight per reason code, with the weights laid out by
+    level so that the batch adds numbers without building reason lists.
+
+    ``FITTED`` is the model above; ``ura match --learn`` re-estimates one on a
+    file (``matching.learn``).
+    """
+
+    __slots__ = ("intercept", "weights", "_tables", "_swapped")
+
+    def __init__(self, intercept: float, weights: dict[str, float]) -> None:
+        self.intercept = intercept
+        self.weights = dict(weights)
+        self._tables = tuple(
+            tuple(weights[code] if code else 0.0 for code in table) for table in _TABLES
+        )
+        self._swapped = weights["names_swapped"]
+
+    def logit(self, levels: Levels) -> float:
+        given, family, swapped, dob, sex, place, caregiver = levels
+        w_given, w_family, w_dob, w_sex, w_place, w_caregiver = self._tables
+        return (
+            self.intercept
+            + w_given[given]
+            + w_family[family]
+            + (self._swapped if swapped else 0.0)
+            + w_dob[dob]
+            + w_sex[sex]
+            + w_place[place]
+            + w_caregiver[caregiver]
+        )
+
+    def score(self, levels: Levels) -> float:
+        logit = self.logit(levels)
+        if logit < -30:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-logit)) if logit < 30 else 1.0
 
 
-_W_GIVEN, _W_FAMILY, _W_DOB, _W_SEX, _W_PLACE, _W_CAREGIVER = (
-    _weight_table(table) for table in _TABLES
-)
-_W_SWAPPED = WEIGHTS["names_swapped"]
+FITTED = Model(INTERCEPT, WEIGHTS)
 
 
 def _sigmoid(logit: float) -> float:
     if logit < -30:
         return 0.0
+    if logit > 30:
+        return 1.0
     return 1.0 / (1.0 + math.exp(-logit))
 
 
-def score_prepared(a: Prepared, b: Prepared) -> float:
+def score_prepared(a: Prepared, b: Prepared, model: Model = FITTED) -> float:
     """The score of two prepared records; the batch's fast path of ``score_pair``."""
-    given, family, swapped, dob, sex, place, caregiver = pair_levels(a, b)
-    logit = (
-        INTERCEPT
-        + _W_GIVEN[given]
-        + _W_FAMILY[family]
-        + (_W_SWAPPED if swapped else 0.0)
-        + _W_DOB[dob]
-        + _W_SEX[sex]
-        + _W_PLACE[place]
-        + _W_CAREGIVER[caregiver]
-    )
-    return _sigmoid(logit)
+    return model.score(pair_levels(a, b))
 
 
 @dataclass(frozen=True)

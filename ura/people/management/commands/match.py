@@ -1,4 +1,5 @@
-"""``ura match INPUT.csv --out PAIRS.csv [--threshold X]``: duplicates in a file.
+"""``ura match INPUT.csv --out PAIRS.csv [--threshold X] [--learn]``: duplicates
+in a file.
 
 Reads people in the ``ura.people.matching.files`` CSV format, writes
 ``id_a,id_b,score`` for every pair judged to be the same person, and never
@@ -14,12 +15,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ura.people.matching import (
     DEFAULT_THRESHOLD,
+    REASONS,
     BatchStats,
     CandidateFileError,
     find_pairs,
     read_candidates,
     write_pairs,
 )
+from ura.people.matching.learn import Learned
 
 
 def _threshold(text: str) -> float:
@@ -62,6 +65,12 @@ class Command(BaseCommand):
             default=DEFAULT_THRESHOLD,
             help=f"lowest score written, 0 to 1 (default {DEFAULT_THRESHOLD})",
         )
+        parser.add_argument(
+            "--learn",
+            action="store_true",
+            help="re-estimate the weights on this file first (no labels needed), "
+            "for files whose errors differ from a family register's",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         # call_command() hands keyword options over without the parser's types.
@@ -85,6 +94,7 @@ class Command(BaseCommand):
                 threshold=threshold,
                 stats=stats,
                 workers=max(1, int(str(options["workers"]))),
+                learn=bool(options.get("learn")),
             )
             written = write_pairs(pairs, out)
         except CandidateFileError as exc:
@@ -95,3 +105,16 @@ class Command(BaseCommand):
             f"{written} pairs written to {out} (threshold {threshold}) "
             f"in {seconds:.1f} s"
         )
+        if stats.learned is not None:
+            self._report_learned(stats.learned)
+
+    def _report_learned(self, learned: Learned) -> None:
+        self.stdout.write(
+            f"weights re-estimated on {learned.patterns} patterns in "
+            f"{learned.iterations} iterations; estimated share of matches among "
+            f"the compared pairs {learned.match_share:.3f}"
+        )
+        model = learned.model
+        self.stdout.write(f"  intercept {model.intercept:+.3f}")
+        for code in REASONS:
+            self.stdout.write(f"  {code} {model.weights[code]:+.3f}")
