@@ -5,6 +5,7 @@ URA_ENV picks the mode: ``development`` (default, what ``make run`` uses), ``tes
 Every other knob is an environment variable documented in docs/deploy.md.
 """
 
+import base64
 import os
 import secrets
 from datetime import timedelta
@@ -57,6 +58,42 @@ elif URA_ENV == "test":
 else:
     SECRET_KEY = os.environ.get("URA_SECRET_KEY") or _development_secret_key()
 
+
+def _development_data_keys() -> str:
+    # As the secret key: made once per checkout, kept under var/, never committed.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / "data_keys"
+    if not path.exists():
+        key = base64.b64encode(secrets.token_bytes(32)).decode()
+        path.write_text(f"dev1:{key}")
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+# Keys that encrypt notes, narratives and documents at rest (ura.core.crypto).
+if PRODUCTION:
+    try:
+        URA_DATA_KEYS = os.environ["URA_DATA_KEYS"]
+    except KeyError as exc:
+        raise ImproperlyConfigured("URA_DATA_KEYS must be set in production") from exc
+elif URA_ENV == "test":
+    URA_DATA_KEYS = os.environ.get("URA_DATA_KEYS") or (
+        "test1:" + base64.b64encode(b"t" * 32).decode()
+    )
+else:
+    URA_DATA_KEYS = os.environ.get("URA_DATA_KEYS") or _development_data_keys()
+
+# A case with no recorded contact for longer than this shows on the supervisor's page.
+URA_NO_CONTACT_DAYS = int(os.environ.get("URA_NO_CONTACT_DAYS", "30"))
+
+# Documents uploaded to cases: the largest accepted, and where their encrypted
+# files are kept (ura.cases.documents). Back this folder up with the database.
+URA_DOCUMENT_MAX_MB = int(os.environ.get("URA_DOCUMENT_MAX_MB", "10"))
+URA_DOCUMENT_DIR = Path(os.environ.get("URA_DOCUMENT_DIR", VAR_DIR / "documents"))
+# An upload up to that size stays in memory until it is encrypted: the plain file
+# is never written to the temporary folder.
+FILE_UPLOAD_MAX_MEMORY_SIZE = (URA_DOCUMENT_MAX_MB + 1) * 1024 * 1024
+
 DEBUG = env_bool("URA_DEBUG", URA_ENV == "development")
 ALLOWED_HOSTS = env_list(
     "URA_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
@@ -82,6 +119,9 @@ INSTALLED_APPS = [
     "ura.audit",
     "ura.access",
     "ura.people",
+    "ura.cases",
+    "ura.conferences",
+    "ura.justice",
     "ura.statistics",
     "ura.workspace",
     "ura.demo",
@@ -215,6 +255,15 @@ OTP_TOTP_TOLERANCE = 1
 URA_API_TOKEN_DAYS = int(os.environ.get("URA_API_TOKEN_DAYS", "90"))
 # The duplicate matcher's threshold (0..1); empty keeps the matcher's tuned default.
 URA_MATCH_THRESHOLD = os.environ.get("URA_MATCH_THRESHOLD", "")
+# Whether completing an assessment waits for the supervisor's approval.
+URA_APPROVE_ASSESSMENTS = env_bool("URA_APPROVE_ASSESSMENTS", False)
+
+# Pre-trial detention of children: the legal limit in days (set it to the
+# deployment's own law) and how many days before it the alert shows.
+URA_PRETRIAL_DETENTION_LIMIT_DAYS = int(
+    os.environ.get("URA_PRETRIAL_DETENTION_LIMIT_DAYS", "90")
+)
+URA_DETENTION_ALERT_DAYS = int(os.environ.get("URA_DETENTION_ALERT_DAYS", "14"))
 
 # --- Languages ---
 LANGUAGE_CODE = os.environ.get("URA_DEFAULT_LANGUAGE", "en")
@@ -227,6 +276,8 @@ LANGUAGES = [
 LOCALE_PATHS = [URA_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
+# Date-time formats Django's own locales lack (Albanian): ura/formats/<lang>/.
+FORMAT_MODULE_PATH = ["ura.formats"]
 TIME_ZONE = os.environ.get("URA_TIME_ZONE", "Europe/Belgrade")
 URA_COUNTRY = os.environ.get("URA_COUNTRY", "kosovo")
 

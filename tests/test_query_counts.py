@@ -41,8 +41,9 @@ def _add_people(world, n: int) -> None:  # noqa: ANN001
     ("persona", "url_name", "budget"),
     [
         ("worker_a1", "people:list", 10),  # + filter places, + the user's teams
-        ("worker_a1", "workspace:home", 9),
-        ("sup_a", "workspace:home", 16),  # + teams, supervised teams, their members
+        # The case panels' budgets: tests/cases/test_case_query_counts.py.
+        ("worker_a1", "workspace:home", 20),
+        ("sup_a", "workspace:home", 30),
         ("data_pr", "statistics:summary", 10),
         ("admin", "audit:log", 10),
     ],

@@ -4,6 +4,7 @@ Each test starts a fresh interpreter, because settings are read once at start-up
 suite itself runs with URA_ENV=test.
 """
 
+import base64
 import json
 import os
 import secrets
@@ -29,6 +30,7 @@ def _production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "URA_ENV": "production",
             "URA_SECRET_KEY": secrets.token_urlsafe(48),  # 64 characters
+            "URA_DATA_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
             "URA_ALLOWED_HOSTS": "ura.example.org",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'ura.sqlite3'}",
             "URA_VAR_DIR": str(tmp_path / "var"),
@@ -81,6 +83,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 PRINT_SETTINGS = """
+import base64
 import json
 import django
 from django.conf import settings
@@ -113,3 +116,17 @@ def test_production_hashes_with_argon2_and_uses_host_prefixed_secure_cookies(
     assert values["csrf_cookie_name"].startswith("__Host-")
     assert values["csrf_cookie_secure"] is True
     assert values["require_2fa"] is True
+
+
+def test_production_refuses_to_start_without_data_keys(tmp_path):
+    env = _production_env(tmp_path, URA_DATA_KEYS=None)
+    result = _run(["-m", "ura.cli", "check"], env)
+    assert result.returncode != 0
+    assert "URA_DATA_KEYS" in result.stderr
+
+
+def test_a_malformed_data_key_fails_the_checks(tmp_path):
+    env = _production_env(tmp_path, URA_DATA_KEYS="k1:c2hvcnQ=")
+    result = _run(["-m", "ura.cli", "check"], env)
+    assert result.returncode != 0
+    assert "not 32 bytes" in result.stdout + result.stderr

@@ -18,6 +18,7 @@ def grant_open(
     agency: Agency | None = None,
     level: GrantLevel = GrantLevel.FULL,
     source: tuple[str, str | int] = ("", ""),
+    case_id: int | None = None,
 ) -> PersonGrant:
     with transaction.atomic():
         grant = PersonGrant(
@@ -29,6 +30,7 @@ def grant_open(
             level=level,
             source_type=source[0],
             source_id=str(source[1]),
+            case_id=case_id,
             granted_by=actor,
             starts_at=timezone.now(),
         )
@@ -41,4 +43,15 @@ def grants_end(*, source: tuple[str, str | int]) -> int:
     """End every open grant from ``source``; access ends on the next request."""
     return PersonGrant.objects.filter(
         source_type=source[0], source_id=str(source[1]), ends_at__isnull=True
+    ).update(ends_at=timezone.now())
+
+
+def grants_end_for_case(*, source: tuple[str, str | int], case_id: int) -> int:
+    """End the open grants from ``source`` that open one case (a case taken off a
+    conference's table, while the conference goes on)."""
+    return PersonGrant.objects.filter(
+        source_type=source[0],
+        source_id=str(source[1]),
+        case_id=case_id,
+        ends_at__isnull=True,
     ).update(ends_at=timezone.now())

@@ -18,6 +18,8 @@ class GrantReason(models.TextChoices):
     REFERRAL = "referral", _("Referral")
     CONFERENCE = "conference", _("Case conference")
     HOME_VISITING = "home_visiting", _("Home visiting caseload")
+    CASE_WORKER = "case_worker", _("Responsible for the case")
+    CASE_SUPERVISOR = "case_supervisor", _("Supervises the case")
 
 
 class GrantLevel(models.TextChoices):
@@ -55,6 +57,9 @@ class PersonGrant(models.Model):
     level = models.CharField(
         _("level"), max_length=10, choices=GrantLevel.choices, default=GrantLevel.FULL
     )
+    # The case this grant opens (besides its person), if any. An id rather than a
+    # foreign key: access sits below the cases app and must not import it.
+    case_id = models.BigIntegerField(null=True, blank=True)
     # What the grant comes from, e.g. ("case", "12"): ending that thing ends the grant.
     source_type = models.CharField(max_length=40, blank=True)
     source_id = models.CharField(max_length=64, blank=True)
@@ -85,6 +90,7 @@ class PersonGrant(models.Model):
             models.Index(fields=["team", "ends_at"], name="grant_team"),
             models.Index(fields=["agency", "ends_at"], name="grant_agency"),
             models.Index(fields=["source_type", "source_id"], name="grant_source"),
+            models.Index(fields=["case_id", "ends_at"], name="grant_case"),
         ]
 
     def __str__(self) -> str:

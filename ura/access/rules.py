@@ -6,6 +6,8 @@ A record outside a user's reach is answered exactly like a record that does not 
 (``Http404``), so its existence is not revealed.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -27,6 +29,34 @@ class Permission(models.TextChoices):
     MERGE_PEOPLE = "merge_people", _("Merge two records of one person")
     UNDO_MERGE = "undo_merge", _("Undo a merge of two records")
     VIEW_ACCESS_HISTORY = "view_access_history", _("See who looked at a record")
+    VIEW_CASES = "view_cases", _("See the cases shared with them")
+    OPEN_CASE = "open_case", _("Open a case for a child")
+    WORK_ON_CASE = (
+        "work_on_case",
+        _("Record notes, assessments, plans and reviews on their cases"),
+    )
+    APPROVE_CASE_WORK = (
+        "approve_case_work",
+        _("Approve or return plans, closures and assessments"),
+    )
+    ASSIGN_CASES = "assign_cases", _("Assign and reassign cases")
+    TRANSFER_CASES = "transfer_cases", _("Propose a case's transfer to another agency")
+    DECIDE_TRANSFERS = (
+        "decide_transfers",
+        _("Accept or decline cases transferred to their agency"),
+    )
+    RUN_CONFERENCES = (
+        "run_conferences",
+        _("Schedule case conferences and record their minutes"),
+    )
+    ACT_ON_CONFERENCE_ITEMS = (
+        "act_on_conference_items",
+        _("Report on the conference action items they own"),
+    )
+    RECORD_JUSTICE = (
+        "record_justice",
+        _("Record contact with the law and discrimination reports"),
+    )
     VIEW_STATISTICS = "view_statistics", _("See aggregate figures")
     EXPORT_STATISTICS = "export_statistics", _("Export aggregate figures")
     VIEW_AUDIT_LOG = "view_audit_log", _("Read the whole audit log")
@@ -42,6 +72,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.EDIT_PERSON,
             P.EXPORT_NAMES,
             P.MERGE_PEOPLE,
+            P.VIEW_CASES,
+            P.OPEN_CASE,
+            P.WORK_ON_CASE,
+            P.TRANSFER_CASES,
+            P.RUN_CONFERENCES,
+            P.ACT_ON_CONFERENCE_ITEMS,
+            P.RECORD_JUSTICE,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -53,9 +90,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.MERGE_PEOPLE,
             P.VIEW_ACCESS_HISTORY,
             P.VIEW_STATISTICS,
+            P.VIEW_CASES,
+            P.OPEN_CASE,
+            P.WORK_ON_CASE,
+            P.APPROVE_CASE_WORK,
+            P.ASSIGN_CASES,
+            P.TRANSFER_CASES,
+            P.DECIDE_TRANSFERS,
+            P.RUN_CONFERENCES,
+            P.ACT_ON_CONFERENCE_ITEMS,
+            P.RECORD_JUSTICE,
         }
     ),
-    Role.CONFERENCE_MEMBER: frozenset({P.VIEW_PEOPLE}),
+    Role.CONFERENCE_MEMBER: frozenset(
+        {P.VIEW_PEOPLE, P.VIEW_CASES, P.ACT_ON_CONFERENCE_ITEMS}
+    ),
     Role.SERVICE_PROVIDER: frozenset({P.VIEW_PEOPLE}),
     Role.HOME_VISITOR: frozenset({P.VIEW_PEOPLE, P.REGISTER_PERSON, P.EDIT_PERSON}),
     Role.DATA_OFFICER: frozenset({P.VIEW_STATISTICS, P.EXPORT_STATISTICS}),
@@ -127,8 +176,19 @@ def _active_grants() -> Q:
     return Q(starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
 
 
-def _grantee_condition(user: User) -> Q:
-    """Which grants reach this user, through their roles, teams and agencies.
+@dataclass(frozen=True)
+class Grantees:
+    """Whose grants reach a user, as id lists (see ``_grantee_condition``)."""
+
+    user: int
+    teams: frozenset[int]  # teams the user belongs to or supervises
+    supervised_users: frozenset[int]  # active members of the teams they supervise
+    agencies: frozenset[int]  # agencies where they are a service provider
+
+
+def grantees_of(user: User) -> Grantees | None:
+    """The ids whose grants reach this user; None when none do (no role that sees
+    people). Read once per request.
 
     The teams, workers and agencies are read first, as ids: PostgreSQL cannot use
     an index for an OR that holds a sub-select, and would read every grant
@@ -136,11 +196,11 @@ def _grantee_condition(user: User) -> Q:
     """
     roles = roles_of(user)
     if not roles or not may(user, Permission.VIEW_PEOPLE):
-        return Q(pk__in=[])
+        return None
 
-    def compute() -> Q:
+    def compute() -> Grantees:
         teams = set(Team.objects.filter(members=user).values_list("pk", flat=True))
-        users = {user.pk}
+        supervised_users: set[int] = set()
         agencies: set[int] = set()
         if Role.SUPERVISOR in roles:
             supervised = set(
@@ -149,23 +209,33 @@ def _grantee_condition(user: User) -> Q:
                 ).values_list("pk", flat=True)
             )
             teams |= supervised
-            users |= set(
+            supervised_users = set(
                 User.objects.filter(teams__in=supervised, is_active=True).values_list(
                     "pk", flat=True
                 )
-            )
+            ) - {user.pk}
         if Role.SERVICE_PROVIDER in roles:
             agencies = set(
                 agencies_where(user, Role.SERVICE_PROVIDER).values_list("pk", flat=True)
             )
-        condition = Q(user_id__in=sorted(users))
-        if teams:
-            condition |= Q(team_id__in=sorted(teams))
-        if agencies:
-            condition |= Q(agency_id__in=sorted(agencies))
-        return condition
+        return Grantees(
+            user.pk, frozenset(teams), frozenset(supervised_users), frozenset(agencies)
+        )
 
-    return _cached(user, "grantee_condition", compute)
+    return _cached(user, "grantees", compute)
+
+
+def _grantee_condition(user: User) -> Q:
+    """Which grants reach this user, through their roles, teams and agencies."""
+    grantees = grantees_of(user)
+    if grantees is None:
+        return Q(pk__in=[])
+    condition = Q(user_id__in=sorted({grantees.user, *grantees.supervised_users}))
+    if grantees.teams:
+        condition |= Q(team_id__in=sorted(grantees.teams))
+    if grantees.agencies:
+        condition |= Q(agency_id__in=sorted(grantees.agencies))
+    return condition
 
 
 def visible_grants(user: User | AnonymousUser) -> QuerySet[PersonGrant]:

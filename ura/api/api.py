@@ -9,6 +9,11 @@ from ura.api.errors import (
     install_field_error_handler,
     install_permission_handler,
 )
+from ura.cases.api import router as cases_router
+from ura.cases.record_api import router as case_records_router
+from ura.cases.work_api import router as case_work_router
+from ura.conferences.api import router as conferences_router
+from ura.justice.api import router as justice_router
 from ura.people.api import router as people_router
 from ura.people.household_api import router as household_router
 from ura.statistics.api import router as statistics_router
@@ -31,3 +36,10 @@ api.add_router("/auth", auth_router)
 api.add_router("/people", people_router)
 api.add_router("/households", household_router)
 api.add_router("/statistics", statistics_router)
+api.add_router("/cases", cases_router)
+# The work on a case (assessments, plan, approvals, ...): distinct paths, same prefix.
+api.add_router("/cases", case_work_router)
+# Notes, documents and consent of a case (ura.cases.record_api).
+api.add_router("/cases", case_records_router)
+api.add_router("/justice", justice_router)
+api.add_router("/conferences", conferences_router)

@@ -1,7 +1,21 @@
 """Deployment checks that Django's own ``check --deploy`` does not make."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
+
+
+@register()
+def ura_data_keys_check(app_configs, **kwargs):  # noqa: ANN001, ANN201
+    """The keys that encrypt notes and documents must be usable before anything
+    is written with them."""
+    from ura.core.crypto import parse_keys
+
+    try:
+        parse_keys(settings.URA_DATA_KEYS)
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), id="ura.E001")]
+    return []
 
 
 @register(Tags.security, deploy=True)

@@ -47,6 +47,7 @@ USERS = [
     DemoUser("worker2", "Ilir", "Demo", Role.SOCIAL_WORKER, AGENCIES[0][0]),
     DemoUser("worker.prizren", "Jelena", "Demo", Role.SOCIAL_WORKER, AGENCIES[1][0]),
     DemoUser("supervisor", "Besa", "Demo", Role.SUPERVISOR, AGENCIES[0][0]),
+    DemoUser("supervisor.prizren", "Dragana", "Demo", Role.SUPERVISOR, AGENCIES[1][0]),
     DemoUser("conference", "Driton", "Demo", Role.CONFERENCE_MEMBER, AGENCIES[4][0]),
     DemoUser("provider", "Vesna", "Demo", Role.SERVICE_PROVIDER, AGENCIES[3][0]),
     DemoUser("nurse", "Mimoza", "Demo", Role.HOME_VISITOR, AGENCIES[2][0]),
@@ -97,6 +98,12 @@ def ensure_users(agencies: dict[str, Agency]) -> dict[str, User]:
         defaults={"supervisor": users["supervisor"]},
     )
     team.members.add(users["worker"], users["worker2"])
+    team_prizren, _created = Team.objects.get_or_create(
+        agency=agencies[AGENCIES[1][0]],
+        name="Team Prizren",
+        defaults={"supervisor": users["supervisor.prizren"]},
+    )
+    team_prizren.members.add(users["worker.prizren"])
     return users
 
 
@@ -309,4 +316,51 @@ def load_demo() -> bool:
     families = create_families(rng, places)
     share_families(families, users, agencies)
     match_keys_rebuild(Person.objects.all())
+    open_demo_cases(rng, users)
     return True
+
+
+DEMO_CONCERNS = [
+    ["neglect"],
+    ["physical_violence", "emotional_violence"],
+    ["school_drop_out"],
+    ["street_situation", "exploitation"],
+    ["disability_exclusion", "discrimination"],
+    ["family_separation"],
+    ["conflict_with_law"],
+]
+
+
+def open_demo_cases(rng: random.Random, users: dict[str, User]) -> None:
+    """Open cases for some of each social worker's children, at every risk level,
+    some of them late, so the landing pages show what a pilot would."""
+    from ura.access.rules import visible_people
+    from ura.cases.actions import case_open
+    from ura.cases.models import Case
+    from ura.cases.stages import case_refresh
+
+    today = timezone.localdate()
+    for username, count in (("worker", 14), ("worker2", 8), ("worker.prizren", 10)):
+        worker = users[username]
+        children = list(
+            visible_people(worker)
+            .filter(date_of_birth__isnull=False)
+            .order_by("pk")[:count]
+        )
+        for child in children:
+            case = case_open(
+                actor=worker,
+                person=child,
+                risk_level=rng.choice(["high", "medium", "medium", "low"]),
+                reported_on=today - timedelta(days=rng.randint(0, 20)),
+                reported_by=rng.choice(["police", "school", "health", "family"]),
+                concerns=rng.choice(DEMO_CONCERNS),
+                report_summary="Demo report: fictional.",
+            )
+            # Some cases were opened weeks ago, so their first steps are late.
+            days_ago = rng.choice([0, 0, 1, 5, 12, 40])
+            if days_ago:
+                opened = timezone.now() - timedelta(days=days_ago)
+                Case.objects.filter(pk=case.pk).update(opened_at=opened)
+                case.opened_at = opened
+                case_refresh(case)

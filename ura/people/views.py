@@ -16,6 +16,7 @@ from ura.audit.actions import record
 from ura.audit.models import AuditAction
 from ura.core.csv import csv_safe
 from ura.core.pagination import paginate
+from ura.core.sections import page_sections
 from ura.people import actions, duplicates, functioning, queries
 from ura.people.forms import PeopleFilterForm, PersonForm
 from ura.people.functioning_actions import functioning_record
@@ -76,6 +77,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "p": card.person,
         "open_duplicates": open_duplicates_of(request.user, card.person),
         "memberships": memberships_of(card.person) if card.is_full else [],
+        "sections": page_sections("person", request.user, card) if card.is_full else [],
     }
     return render(request, "people/detail.html", context)
 

@@ -23,6 +23,7 @@ ROLE_LISTS = {
                 GrantReason.ASSIGNMENT,
                 GrantReason.REGISTRATION,
                 GrantReason.SHARE,
+                GrantReason.CASE_WORKER,
             ]
         ),
     ),

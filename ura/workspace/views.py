@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from ura.access.rules import Permission, may
 from ura.statistics.queries import people_by_place
-from ura.workspace import queries
+from ura.workspace import case_panels, queries
 
 
 @require_GET
@@ -27,5 +27,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "team": queries.team_caseloads(user),
         "statistics": statistics,
         "admin_counts": queries.admin_counts(user),
+        "worker_cases": case_panels.worker_panels(user),
+        "supervisor_cases": case_panels.supervisor_panels(user),
+        "follow_ups": case_panels.follow_up_panels(user),
     }
     return render(request, "workspace/home.html", context)
