@@ -23,6 +23,12 @@ def test_demo_data_makes_a_pilot_with_one_user_per_role_and_runs_twice_safely(ca
         assert spec.username in out
     assert visible_people(User.objects.get(username="worker")).count() > 10
     assert visible_people(User.objects.get(username="data")).count() == 0
+    # Cases at several stages, one plan waiting for the supervisor.
+    from ura.cases.models import Approval, Case
+
+    stages = set(Case.objects.values_list("stage", flat=True))
+    assert {"identification", "case_plan", "implementation"} <= stages
+    assert Approval.objects.filter(decision="pending").exists()
 
 
 def test_first_run_mode_leaves_an_existing_database_alone(capsys):

@@ -20,9 +20,9 @@ class CasesConfig(AppConfig):
         register_section("person", "cases", 10, person_cases_section)
         register_section("case", "transfer", 80, case_transfer_section)
         # Assessments, the plan, reviews and approvals: the cycle itself.
-        register_section("case", "work", 20, case_work_section)
+        register_section("case", "work", 10, case_work_section)
         # Notes, documents and consent: the case's own parts, first after its summary.
-        register_section("case", "records", 10, case_records_section)
+        register_section("case", "records", 20, case_records_section)
         # `ura rotate-keys` re-encrypts the stored documents too.
         register_rotation("cases.casedocument", rotate_documents)
 

@@ -317,6 +317,7 @@ def load_demo() -> bool:
     share_families(families, users, agencies)
     match_keys_rebuild(Person.objects.all())
     open_demo_cases(rng, users)
+    advance_demo_cases(users)
     return True
 
 
@@ -364,3 +365,85 @@ def open_demo_cases(rng: random.Random, users: dict[str, User]) -> None:
                 Case.objects.filter(pk=case.pk).update(opened_at=opened)
                 case.opened_at = opened
                 case_refresh(case)
+
+
+def advance_demo_cases(users: dict[str, User]) -> None:
+    """Walk some of the demo cases through the cycle with the real actions, so the
+    pilot shows every stage: contact made, assessed, a plan waiting for the
+    supervisor, a plan approved and being implemented."""
+    from ura.cases.actions import case_changed
+    from ura.cases.approval_actions import approval_decide
+    from ura.cases.assessment_actions import (
+        assessment_complete,
+        assessment_start,
+        assessment_update,
+    )
+    from ura.cases.models import Case, Domain
+    from ura.cases.note_actions import note_add
+    from ura.cases.plan_actions import action_add, goal_add, plan_start, plan_submit
+
+    worker, supervisor = users["worker"], users["supervisor"]
+    today = timezone.localdate()
+    cases = list(Case.objects.filter(worker=worker).order_by("pk"))
+    for number, case in enumerate(cases[:8]):
+        note_add(
+            actor=worker,
+            case=case,
+            happened_on=today,
+            kind="home_visit",
+            contact_with="both",
+            body="Demo home visit: the child and the mother were seen (fictional).",
+        )
+        if number >= 6:
+            continue
+        assessment = assessment_start(actor=worker, case=case, kind="initial")
+        assessment_update(
+            actor=worker,
+            assessment=assessment,
+            data={
+                "child_seen": True,
+                "risk_level": case.risk_level,
+                "comprehensive_needed": False,
+                "summary": "Demo assessment (fictional): needs in school and care.",
+                "child_views": "Wants to go back to school.",
+                "caregiver_views": "Asks for help with school costs.",
+            },
+            needs={
+                Domain.EDUCATION: {"level": "high", "notes": "Not attending."},
+                Domain.FAMILY: {"level": "medium", "notes": "Single parent."},
+            },
+            expected_version=assessment.version,
+        )
+        assessment.refresh_from_db()
+        assessment_complete(
+            actor=worker, assessment=assessment, expected_version=assessment.version
+        )
+        if number >= 4:
+            continue
+        plan = plan_start(actor=worker, case=case)
+        goal = goal_add(
+            actor=worker,
+            plan=plan,
+            domain=Domain.EDUCATION,
+            goal="The child attends school every day.",
+            expected_version=plan.version,
+        )
+        plan.refresh_from_db()
+        action_add(
+            actor=worker,
+            goal=goal,
+            data={
+                "action": "Enrol the child and arrange free transport.",
+                "responsible_user": worker,
+                "responsible_agency": None,
+                "responsible_person": None,
+                "due_on": today + timedelta(days=21),
+                "status": "open",
+            },
+            expected_version=plan.version,
+        )
+        plan.refresh_from_db()
+        approval = plan_submit(actor=worker, plan=plan, expected_version=plan.version)
+        if number < 2:
+            approval_decide(actor=supervisor, approval=approval, decision="approved")
+        case_changed(case, actor=worker)

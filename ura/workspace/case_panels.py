@@ -39,7 +39,7 @@ def no_contact_days() -> int:
 
 @dataclass
 class WorkerPanels:
-    by_stage: list[tuple[str, int]]
+    by_stage: list[tuple[str, str, int]]
     by_risk: list[tuple[str, str, int]]
     total: int
     overdue: list[Case]
@@ -78,7 +78,7 @@ def worker_panels(user: User) -> WorkerPanels | None:
         .order_by("due_on", "pk")
     )
     return WorkerPanels(
-        by_stage=[(Stage(s).label, stages[s]) for s in Stage.values if s in stages],
+        by_stage=[(s, Stage(s).label, stages[s]) for s in Stage.values if s in stages],
         by_risk=[
             (r, RiskLevel(r).label, risks[r]) for r in RiskLevel.values if r in risks
         ],

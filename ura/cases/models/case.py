@@ -276,3 +276,15 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
+
+    @property
+    def detail_label(self) -> str:
+        """The stage or risk level an event names, in the reader's language."""
+        if self.kind == CaseEventKind.STAGE and self.detail in Stage.values:
+            return str(Stage(self.detail).label)
+        if (
+            self.kind in (CaseEventKind.RISK, CaseEventKind.OPENED)
+            and self.detail in RiskLevel.values
+        ):
+            return str(RiskLevel(self.detail).label)
+        return ""
