@@ -213,3 +213,24 @@ def test_a_members_supervisor_does_not_see_the_members_table(world):
     )
     assert visible_cases(world.users["worker_b1"]).filter(pk=case.pk).exists()
     assert not visible_cases(world.users["sup_b"]).filter(pk=case.pk).exists()
+
+
+def test_closing_the_case_takes_it_off_every_table(world):
+    from django.utils import timezone
+
+    from ura.cases.approval_actions import approval_decide
+    from ura.cases.models import Approval, ApprovalSubject
+
+    case = open_case(world)
+    table_with_police(world, case)
+    assert visible_cases(world.users["conf_member"]).filter(pk=case.pk).exists()
+    closure = Approval.objects.create(
+        case=case,
+        subject=ApprovalSubject.CLOSURE,
+        closure_reason="goals_met",
+        requested_by=world.users["worker_a1"],
+        requested_at=timezone.now(),
+    )
+    approval_decide(actor=world.users["sup_a"], approval=closure, decision="approved")
+    assert not visible_cases(world.users["conf_member"]).filter(pk=case.pk).exists()
+    assert visible_cases(world.users["worker_a1"]).filter(pk=case.pk).exists()

@@ -55,3 +55,11 @@ def grants_end_for_case(*, source: tuple[str, str | int], case_id: int) -> int:
         case_id=case_id,
         ends_at__isnull=True,
     ).update(ends_at=timezone.now())
+
+
+def grants_end_for_case_reason(*, case_id: int, reason: GrantReason) -> int:
+    """End every open grant of one kind that opens a case (a closed case's
+    conference grants, whichever conference opened them)."""
+    return PersonGrant.objects.filter(
+        case_id=case_id, reason=reason, ends_at__isnull=True
+    ).update(ends_at=timezone.now())

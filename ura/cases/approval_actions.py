@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ura.access.cases import CaseUse, may_on_case
+from ura.access.grants import grants_end_for_case_reason
+from ura.access.models import GrantReason
 from ura.accounts.models import User
 from ura.audit.actions import record
 from ura.audit.models import AuditAction
@@ -148,6 +150,9 @@ def _apply(approval: Approval, *, actor: User, approved: bool) -> None:
             kind=CaseEventKind.CLOSED,
             detail=approval.closure_reason,
         )
+        # A closed case leaves every conference table: its members stop seeing
+        # it now, not when each conference is closed.
+        grants_end_for_case_reason(case_id=case.pk, reason=GrantReason.CONFERENCE)
 
 
 def _pending(approval: Approval) -> Approval:
