@@ -157,7 +157,9 @@ def _apply(approval: Approval, *, actor: User, approved: bool) -> None:
 
 def _pending(approval: Approval) -> Approval:
     stored = (
-        Approval.objects.select_for_update()
+        # Only the approval row is locked: PostgreSQL cannot lock the nullable
+        # side of the outer join to the assessment.
+        Approval.objects.select_for_update(of=("self",))
         .select_related("case", "assessment")
         .get(pk=approval.pk)
     )
