@@ -8,13 +8,21 @@
 3. Compiles every catalogue to ``.mo`` with ``polib`` (no msgfmt needed).
 4. Lists untranslated or fuzzy messages in ``sq`` and ``sr`` and exits non-zero
    when there are any: translate them in the ``.po`` and run it again.
+
+``--apply FILE.json`` fills translations from a file before the check: a list of
+``{"msgid": ..., "msgctxt": ... (optional), "sq": ..., "sr": ...}``, where a plural
+message gives lists (``"sq": [one, many]``, ``"sr": [one, few, many]``). Runs take
+a lock on the catalogues, so two people (or two helpers) running it at once do not
+overwrite each other's work.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import gettext
+import json
 import os
 import re
 import sys
@@ -224,6 +232,40 @@ def problems(po: polib.POFile, locale: str) -> list[str]:
     return found
 
 
+def apply_translations(catalogues: dict[str, polib.POFile], path: Path) -> int:
+    """Fill the sq and sr messages named in ``path``; returns how many were found."""
+    applied = 0
+    for item in json.loads(path.read_text(encoding="utf-8")):
+        wanted = (item.get("msgctxt"), item["msgid"])
+        for locale in TRANSLATED:
+            text = item.get(locale)
+            if text is None:
+                continue
+            for entry in catalogues[locale]:
+                if entry.obsolete or (entry.msgctxt, entry.msgid) != wanted:
+                    continue
+                if entry.msgid_plural:
+                    texts = [text] if isinstance(text, str) else text
+                    entry.msgstr_plural = dict(enumerate(texts))
+                else:
+                    entry.msgstr = text
+                if entry.fuzzy:
+                    entry.flags.remove("fuzzy")
+                applied += 1
+                break
+    return applied
+
+
+@contextlib.contextmanager
+def _locked() -> Iterator[None]:
+    with open(LOCALE_DIR / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -232,9 +274,21 @@ def main(argv: list[str] | None = None) -> int:
         help="skip makemessages (no GNU gettext needed); only transliterate, "
         "compile and check",
     )
+    parser.add_argument(
+        "--apply",
+        type=Path,
+        action="append",
+        default=[],
+        help="fill translations from this JSON file (see above); may be repeated",
+    )
     args = parser.parse_args(argv)
 
     setup_django()
+    with _locked():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     if not args.no_extract:
         extract()
 
@@ -243,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         path = po_path(LOCALE_DIR, locale)
         catalogues[locale] = polib.pofile(str(path), wrapwidth=79)
         set_headers(catalogues[locale], locale)
+    for path in args.apply:
+        print(f"{apply_translations(catalogues, path)} translations from {path}")
 
     warnings = transliterate(catalogues["sr"], catalogues[LATIN])
     for locale, po in catalogues.items():

@@ -20,6 +20,7 @@ class GrantReason(models.TextChoices):
     HOME_VISITING = "home_visiting", _("Home visiting caseload")
     CASE_WORKER = "case_worker", _("Responsible for the case")
     CASE_SUPERVISOR = "case_supervisor", _("Supervises the case")
+    TRAINING = "training", _("Took part in a training the agency organised")
 
 
 class GrantLevel(models.TextChoices):

@@ -57,6 +57,26 @@ class Permission(models.TextChoices):
         "record_justice",
         _("Record contact with the law and discrimination reports"),
     )
+    SEARCH_DIRECTORY = "search_directory", _("Search the service directory")
+    MANAGE_SERVICES = (
+        "manage_services",
+        _("Keep their agency's services in the directory up to date"),
+    )
+    SEND_REFERRALS = "send_referrals", _("Refer a person to a service")
+    RECEIVE_REFERRALS = (
+        "receive_referrals",
+        _("Answer referrals to their agency and report their outcome"),
+    )
+    RECORD_SERVICES = (
+        "record_services",
+        _("Record enrolments, sessions and attendance in their agency's services"),
+    )
+    RECORD_OUTREACH = "record_outreach", _("Record a mobile team's outreach contacts")
+    RECORD_TRAININGS = (
+        "record_trainings",
+        _("Record the trainings their agency organises and their participants"),
+    )
+    VIEW_REACH = "view_reach", _("See and export the reach figures")
     VIEW_STATISTICS = "view_statistics", _("See aggregate figures")
     EXPORT_STATISTICS = "export_statistics", _("Export aggregate figures")
     VIEW_AUDIT_LOG = "view_audit_log", _("Read the whole audit log")
@@ -79,6 +99,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.RUN_CONFERENCES,
             P.ACT_ON_CONFERENCE_ITEMS,
             P.RECORD_JUSTICE,
+            P.SEARCH_DIRECTORY,
+            P.SEND_REFERRALS,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -100,16 +122,63 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.RUN_CONFERENCES,
             P.ACT_ON_CONFERENCE_ITEMS,
             P.RECORD_JUSTICE,
+            P.SEARCH_DIRECTORY,
+            P.SEND_REFERRALS,
+            P.VIEW_REACH,
         }
     ),
     Role.CONFERENCE_MEMBER: frozenset(
-        {P.VIEW_PEOPLE, P.VIEW_CASES, P.ACT_ON_CONFERENCE_ITEMS}
+        {P.VIEW_PEOPLE, P.VIEW_CASES, P.ACT_ON_CONFERENCE_ITEMS, P.SEARCH_DIRECTORY}
     ),
-    Role.SERVICE_PROVIDER: frozenset({P.VIEW_PEOPLE}),
-    Role.HOME_VISITOR: frozenset({P.VIEW_PEOPLE, P.REGISTER_PERSON, P.EDIT_PERSON}),
-    Role.DATA_OFFICER: frozenset({P.VIEW_STATISTICS, P.EXPORT_STATISTICS}),
-    Role.PARTNER: frozenset({P.VIEW_STATISTICS}),
-    Role.ADMINISTRATOR: frozenset({P.ADMINISTER, P.VIEW_AUDIT_LOG, P.UNDO_MERGE}),
+    # A provider registers the children and parents who come to its services
+    # without a referral; it edits only those (a referral's grant is minimal).
+    Role.SERVICE_PROVIDER: frozenset(
+        {
+            P.VIEW_PEOPLE,
+            P.REGISTER_PERSON,
+            P.EDIT_PERSON,
+            P.SEARCH_DIRECTORY,
+            P.MANAGE_SERVICES,
+            P.RECEIVE_REFERRALS,
+            P.RECORD_SERVICES,
+            P.RECORD_OUTREACH,
+            P.VIEW_REACH,
+        }
+    ),
+    Role.HOME_VISITOR: frozenset(
+        {
+            P.VIEW_PEOPLE,
+            P.REGISTER_PERSON,
+            P.EDIT_PERSON,
+            P.SEARCH_DIRECTORY,
+            P.SEND_REFERRALS,
+        }
+    ),
+    # Trainers see the professionals of their own trainings (a ``training`` grant
+    # to the organising agency), never children.
+    Role.TRAINER: frozenset(
+        {
+            P.VIEW_PEOPLE,
+            P.REGISTER_PERSON,
+            P.EDIT_PERSON,
+            P.RECORD_TRAININGS,
+            P.SEARCH_DIRECTORY,
+            P.VIEW_REACH,
+        }
+    ),
+    Role.DATA_OFFICER: frozenset(
+        {P.VIEW_STATISTICS, P.EXPORT_STATISTICS, P.SEARCH_DIRECTORY, P.VIEW_REACH}
+    ),
+    Role.PARTNER: frozenset({P.VIEW_STATISTICS, P.VIEW_REACH}),
+    Role.ADMINISTRATOR: frozenset(
+        {
+            P.ADMINISTER,
+            P.VIEW_AUDIT_LOG,
+            P.UNDO_MERGE,
+            P.SEARCH_DIRECTORY,
+            P.MANAGE_SERVICES,
+        }
+    ),
 }
 
 # The fields a minimal grant (a referral to a provider) shows; nothing else leaves.
@@ -183,7 +252,7 @@ class Grantees:
     user: int
     teams: frozenset[int]  # teams the user belongs to or supervises
     supervised_users: frozenset[int]  # active members of the teams they supervise
-    agencies: frozenset[int]  # agencies where they are a service provider
+    agencies: frozenset[int]  # agencies where they are a provider or a trainer
 
 
 def grantees_of(user: User) -> Grantees | None:
@@ -214,9 +283,13 @@ def grantees_of(user: User) -> Grantees | None:
                     "pk", flat=True
                 )
             ) - {user.pk}
-        if Role.SERVICE_PROVIDER in roles:
+        # Grants to an agency (referrals to its services, the professionals of
+        # the trainings it organises) reach its providers and trainers.
+        if roles & {Role.SERVICE_PROVIDER, Role.TRAINER}:
             agencies = set(
-                agencies_where(user, Role.SERVICE_PROVIDER).values_list("pk", flat=True)
+                agencies_where(user, Role.SERVICE_PROVIDER, Role.TRAINER).values_list(
+                    "pk", flat=True
+                )
             )
         return Grantees(
             user.pk, frozenset(teams), frozenset(supervised_users), frozenset(agencies)

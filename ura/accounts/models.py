@@ -19,6 +19,8 @@ class AgencyType(models.TextChoices):
     NGO = "ngo", _("Non-governmental organisation")
     DAY_CARE = "day_care", _("Day care centre")
     SHELTER = "shelter", _("Shelter")
+    MOBILE_TEAM = "mobile_team", _("Mobile team")
+    LEGAL_AID = "legal_aid", _("Legal aid")
     MINISTRY = "ministry", _("Ministry")
     PARTNER = "partner", _("Partner or donor")
 
@@ -29,6 +31,7 @@ class Role(models.TextChoices):
     CONFERENCE_MEMBER = "conference_member", _("Case conference member")
     SERVICE_PROVIDER = "service_provider", _("Service provider")
     HOME_VISITOR = "home_visitor", _("Home visitor")
+    TRAINER = "trainer", _("Training organiser")
     DATA_OFFICER = "data_officer", _("Data officer")
     PARTNER = "partner", _("Partner or donor")
     ADMINISTRATOR = "administrator", _("Administrator")

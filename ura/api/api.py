@@ -13,9 +13,15 @@ from ura.cases.api import router as cases_router
 from ura.cases.record_api import router as case_records_router
 from ura.cases.work_api import router as case_work_router
 from ura.conferences.api import router as conferences_router
+from ura.directory.api import router as directory_router
 from ura.justice.api import router as justice_router
 from ura.people.api import router as people_router
 from ura.people.household_api import router as household_router
+from ura.referrals.api import router as referrals_router
+from ura.services.delivery_api import router as delivery_router
+from ura.services.outreach_api import router as outreach_router
+from ura.services.reach_api import router as reach_router
+from ura.services.training_api import router as training_router
 from ura.statistics.api import router as statistics_router
 
 api = NinjaAPI(
@@ -43,3 +49,10 @@ api.add_router("/cases", case_work_router)
 api.add_router("/cases", case_records_router)
 api.add_router("/justice", justice_router)
 api.add_router("/conferences", conferences_router)
+api.add_router("/directory", directory_router)
+api.add_router("/referrals", referrals_router)
+# Enrolments, sessions and attendance (ura.services.delivery_api).
+api.add_router("/services", delivery_router)
+api.add_router("/outreach", outreach_router)
+api.add_router("/trainings", training_router)
+api.add_router("/reach", reach_router)

@@ -36,6 +36,10 @@ ROLE_LISTS = {
         _("Children referred to my service"),
         Q(reason__in=[GrantReason.REFERRAL, GrantReason.SHARE]),
     ),
+    Role.TRAINER: (
+        _("Participants in my agency's trainings"),
+        Q(reason__in=[GrantReason.TRAINING, GrantReason.SHARE]),
+    ),
     Role.HOME_VISITOR: (
         _("My families"),
         Q(
