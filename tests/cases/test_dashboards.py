@@ -1,5 +1,6 @@
 """The landing pages tell a worker what is due and a supervisor who is waiting."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from tests.cases.helpers import open_case
 from ura.cases.models import Approval, ApprovalSubject, Case
+from ura.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +77,59 @@ def test_the_supervisors_worker_link_lists_that_workers_cases(world, signed_in):
     )
     assert theirs.reference in body
     assert mine.reference not in body
+
+
+def test_the_supervisor_sees_the_longest_silence_and_the_most_overdue_first(
+    world, signed_in
+):
+    now = timezone.now()
+    cases = {}
+    for key, person in [("a", "team_shared"), ("b", None), ("c", None)]:
+        if person is None:
+            person = f"quiet_{key}"
+            world.people[person] = Person.objects.create(
+                given_name=f"Quiet{key}",
+                family_name="Child",
+                sex="female",
+                place=world.places["prishtina"],
+            )
+        cases[key] = open_case(world, person=person, risk_level="high")
+    # a: contact 40 days ago, due 1 hour ago; b: never contacted, opened 50 days
+    # ago, due 5 hours ago; c: contact 60 days ago, not due yet.
+    Case.objects.filter(pk=cases["a"].pk).update(
+        last_contact_at=now - timedelta(days=40), next_due_at=now - timedelta(hours=1)
+    )
+    Case.objects.filter(pk=cases["b"].pk).update(
+        last_contact_at=None,
+        opened_at=now - timedelta(days=50),
+        next_due_at=now - timedelta(hours=5),
+    )
+    Case.objects.filter(pk=cases["c"].pk).update(
+        last_contact_at=now - timedelta(days=60), next_due_at=now + timedelta(days=2)
+    )
+    body = signed_in("sup_a").get(reverse("workspace:home")).content.decode()
+    silent = _panel(body, "no-contact")
+    order = sorted("abc", key=lambda k: silent.index(cases[k].reference))
+    assert order == ["c", "b", "a"]
+    overdue = _panel(body, "overdue-high")
+    assert overdue.index(cases["b"].reference) < overdue.index(cases["a"].reference)
+    assert cases["c"].reference not in overdue
+    # The caseload table counts them for their worker: 3 open, 3 high risk,
+    # 2 overdue, 3 without contact.
+    team = _panel(body, "team-cases")
+    row = team[team.index(f"?worker={world.users['worker_a1'].pk}") :]
+    row = row[: row.index("</tr>")]
+    cells = [
+        re.sub(r"<[^>]+>", " ", c).split()[0] for c in row.split('class="num">')[1:]
+    ]
+    assert cells[:4] == ["3", "3", "2", "3"], cells
+
+
+def test_figures_lead_the_data_officers_landing_page_and_not_the_supervisors(
+    world, signed_in
+):
+    officer = signed_in("data_pr").get(reverse("workspace:home")).content.decode()
+    assert 'data-panel="statistics"' in officer
+    supervisor = signed_in("sup_a").get(reverse("workspace:home")).content.decode()
+    assert 'data-panel="statistics"' not in supervisor
+    assert reverse("statistics:summary") in supervisor  # one click away

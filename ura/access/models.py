@@ -92,6 +92,13 @@ class PersonGrant(models.Model):
             models.Index(fields=["agency", "ends_at"], name="grant_agency"),
             models.Index(fields=["source_type", "source_id"], name="grant_source"),
             models.Index(fields=["case_id", "ends_at"], name="grant_case"),
+            # The case grants that reach a user, read from the index alone
+            # (ura.access.cases.visible_cases).
+            models.Index(
+                fields=["user", "case_id", "reason", "starts_at", "ends_at"],
+                name="grant_user_case",
+                condition=Q(case_id__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
