@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ura.core.crypto import EncryptedTextField
 from ura.core.models import TimeStampedModel, VersionedModel
@@ -21,7 +22,8 @@ class ParticipantRole(models.TextChoices):
 
 class EnrolmentEnd(models.TextChoices):
     COMPLETED = "completed", _("Completed")
-    DROPPED_OUT = "dropped_out", _("Dropped out")
+    # Its own context: "Dropped out" elsewhere means out of school.
+    DROPPED_OUT = "dropped_out", pgettext_lazy("enrolment ended", "Dropped out")
     MOVED = "moved", _("Moved away")
     OTHER = "other", _("Other")
 
