@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.cases.helpers import open_case
+from ura.access.models import PersonGrant
 from ura.cases.models import Approval, ApprovalSubject, Case
 from ura.people.models import Person
 
@@ -133,3 +134,22 @@ def test_figures_lead_the_data_officers_landing_page_and_not_the_supervisors(
     supervisor = signed_in("sup_a").get(reverse("workspace:home")).content.decode()
     assert 'data-panel="statistics"' not in supervisor
     assert reverse("statistics:summary") in supervisor  # one click away
+
+
+def test_the_supervisor_sees_how_many_people_each_worker_has_in_their_care(
+    world, signed_in
+):
+    open_case(world)  # worker_a1's case grant on a child they were assigned
+    expected = (
+        PersonGrant.objects.filter(user=world.users["worker_a1"], ends_at__isnull=True)
+        .values("person")
+        .distinct()
+        .count()
+    )
+    assert expected >= 1
+    body = signed_in("sup_a").get(reverse("workspace:home")).content.decode()
+    team = _panel(body, "team")
+    name = world.users["worker_a1"].get_full_name() or "worker_a1"
+    row = team[team.index(name) :]
+    row = row[: row.index("</tr>")]
+    assert re.sub(r"<[^>]+>", " ", row).split()[-1] == str(expected)
