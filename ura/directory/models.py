@@ -132,6 +132,8 @@ class Service(VersionedModel):
         indexes = [
             models.Index(fields=["type", "is_active"], name="service_type"),
             models.Index(fields=["agency", "is_active"], name="service_agency"),
+            # The directory's default order (active services by name), paged.
+            models.Index(fields=["is_active", "name", "id"], name="service_name"),
         ]
         constraints = [
             models.CheckConstraint(
