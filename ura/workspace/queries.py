@@ -60,6 +60,13 @@ class PeoplePanel:
     total: int
 
 
+# Up to this many people, a panel reads their ids first and the people by id: a
+# plan no database gets wrong (PostgreSQL hashed the whole person table for a
+# supervisor's 3,000 people: 110 ms, against 20 ms by id). Above it, one semi-join
+# (SQLite allows 32,766 parameters in a query).
+IDS_AT_ONCE = 10_000
+
+
 def people_panels(user: User) -> list[PeoplePanel]:
     if not may(user, Permission.VIEW_PEOPLE):
         return []
@@ -68,16 +75,18 @@ def people_panels(user: User) -> list[PeoplePanel]:
         if role not in ROLE_LISTS:
             continue
         title, condition = ROLE_LISTS[role]
-        # The grants that reach the user are already the people they may see: one
-        # semi-join, not a second one through visible_people.
-        ids = visible_grants(user).filter(condition).values("person_id")
-        people = Person.objects.filter(pk__in=ids).select_related("place")
+        # The grants that reach the user are already the people they may see.
+        grants = visible_grants(user).filter(condition)
+        ids = set(grants.values_list("person_id", flat=True)[: IDS_AT_ONCE + 1])
+        if len(ids) <= IDS_AT_ONCE:
+            people = Person.objects.filter(pk__in=sorted(ids))
+            total = len(ids)
+        else:
+            people = Person.objects.filter(pk__in=grants.values("person_id"))
+            total = people.count()
+        latest = people.select_related("place").order_by("-updated_at", "-pk")
         panels.append(
-            PeoplePanel(
-                title=str(title),
-                people=list(people.order_by("-updated_at")[:PANEL_SIZE]),
-                total=people.count(),
-            )
+            PeoplePanel(title=str(title), people=list(latest[:PANEL_SIZE]), total=total)
         )
     return panels
 
