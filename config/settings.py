@@ -199,6 +199,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's default random_page_cost of 4 prices an index look-up as a seek
+    # on a spinning disk; on SSD or a database in memory (every deployment we
+    # plan) it then hashes the whole person table for a supervisor's 3,000 people
+    # (235 ms against 52 ms; docs/benchmarks.md). Set per session, so Ura behaves as
+    # measured without a change on the server; 4 restores PostgreSQL's default.
+    page_cost = float(os.environ.get("URA_PG_RANDOM_PAGE_COST", "1.1"))
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = (
+        f"{options.get('options', '')} -c random_page_cost={page_cost:g}".strip()
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts, sign-in, sessions ---
