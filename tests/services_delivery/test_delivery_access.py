@@ -92,3 +92,20 @@ def test_my_services_lists_only_the_agency_s_services(world, signed_in, records)
 def test_the_menu_shows_my_services_to_providers_only(signed_in, records):
     assert "My services" in signed_in("provider").get("/home/").content.decode()
     assert "My services" not in signed_in("worker_a1").get("/home/").content.decode()
+
+
+def test_the_landing_page_shows_my_services_today_to_providers(
+    world, signed_in, records
+):
+    service, group, enrolment, session = records
+    enrolled(world, service, walk_in(world, "Bea"), role="caregiver")
+    html = signed_in("provider").get(reverse("workspace:home")).content.decode()
+    panel = html[html.index('data-panel="services-today"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "Day care Prizren" in panel
+    # Two people take part now.
+    assert '<td class="num">2</td>' in panel
+    today_sheet = reverse("services:session_new", args=[service.pk])
+    assert f"{today_sheet}?group={group.pk}" in panel
+    worker = signed_in("worker_a1").get(reverse("workspace:home")).content.decode()
+    assert 'data-panel="services-today"' not in worker

@@ -38,9 +38,10 @@ def test_a_provider_finds_a_referred_child_and_enrols_them(world, signed_in):
     assert GIVEN_NAMES["referred"] in found
     assert f"?person={child.pk}" in found
     # A person not shared with the provider is never found.
-    assert GIVEN_NAMES["own"] not in client.post(
-        url, {"q": "CanaryOwn", "search": "1"}
-    ).content.decode()
+    assert (
+        GIVEN_NAMES["own"]
+        not in client.post(url, {"q": "CanaryOwn", "search": "1"}).content.decode()
+    )
     search = AuditEvent.objects.filter(action=AuditAction.SEARCH).latest("seq")
     assert "Canary" not in search.detail and "Canary" not in str(search.changes)
     response = client.post(
@@ -62,7 +63,12 @@ def test_a_provider_finds_a_referred_child_and_enrols_them(world, signed_in):
     # Enrolling again does not count them twice.
     again = client.post(
         url,
-        {"enrol": "1", "person": child.pk, "role": "child", "enrolled_on": str(today())},
+        {
+            "enrol": "1",
+            "person": child.pk,
+            "role": "child",
+            "enrolled_on": str(today()),
+        },
         follow=True,
     )
     assert "already enrolled" in again.content.decode()

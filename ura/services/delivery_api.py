@@ -1,8 +1,6 @@
 """/api/v1/services: enrolments, groups, sessions and attendance, through the same
 access rules, actions and audit as the pages."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import Any
 
