@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ura.directory import views
+from ura.directory import programme_urls, views
 
 app_name = "directory"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:service_id>/", views.service_detail, name="detail"),
     path("<int:service_id>/edit/", views.service_edit, name="edit"),
     path("<int:service_id>/active/", views.service_set_active, name="set_active"),
+    *programme_urls.urlpatterns,
 ]
