@@ -45,12 +45,15 @@ def _queries(client, url: str) -> int:  # noqa: ANN001
         # the count for the pager.
         ("worker_a1", "cases:list", 10),
         # + each panel: cases by stage and risk, overdue (rows and count), due
-        # this week, plan actions, conference items (rows and count), detention.
+        # this week, plan actions, conference items (rows and count), detention,
+        # the two referral panels (one query each).
         ("worker_a1", "workspace:home", 20),
         # + supervised teams and workers, the team table (members, then their
         # people counted in one grouped read), the team's open cases (once), the
-        # cases shown, approvals, transfers in.
-        ("sup_a", "workspace:home", 21),
+        # cases shown, approvals, transfers in; + the referral panels (answers
+        # and outcomes, and the team's referrals not answered in time: one
+        # query each, rows and count together; ura/workspace/referral_panels.py).
+        ("sup_a", "workspace:home", 23),
     ],
 )
 def test_case_lists_make_the_same_queries_for_few_or_many_cases(

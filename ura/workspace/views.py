@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from ura.access.rules import AGGREGATE_ROLES, Permission, may, roles_of
 from ura.statistics.queries import people_by_place
-from ura.workspace import case_panels, queries, service_panels
+from ura.workspace import case_panels, queries, referral_panels, service_panels
 
 
 @require_GET
@@ -34,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "worker_cases": case_panels.worker_panels(user),
         "supervisor_cases": case_panels.supervisor_panels(user),
         "follow_ups": case_panels.follow_up_panels(user),
+        "referrals": referral_panels.referral_panels(user),
         "services_today": service_panels.my_services_today(user),
     }
     return render(request, "workspace/home.html", context)
