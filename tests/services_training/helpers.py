@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.world import World
+from tests.world import PASSWORD, World
 from ura.accounts.models import Agency, AgencyType, Membership, Role, User
 from ura.directory.models import Programme
 from ura.services import training_actions
@@ -20,7 +20,7 @@ PROFESSIONAL = "CanaryTrainee"
 
 
 def _user(world: World, username: str, role: str, agency: Agency) -> User:
-    user = User.objects.create_user(username=username, password="x")  # noqa: S106
+    user = User.objects.create_user(username=username, password=PASSWORD)
     Membership.objects.create(user=user, agency=agency, role=role)
     world.users[username] = user
     return user

@@ -53,7 +53,11 @@ class ContactForm(forms.Form):
     name = forms.CharField(label=_("Name or nickname"), max_length=200, required=False)
     sex = forms.ChoiceField(
         label=_("Sex"),
-        choices=[("", _("Not noted"))] + Sex.choices,
+        choices=[
+            ("", _("Not noted")),
+            (Sex.FEMALE, Sex.FEMALE.label),
+            (Sex.MALE, Sex.MALE.label),
+        ],  # fmt: skip
         required=False,
         widget=forms.RadioSelect,
     )

@@ -9,7 +9,6 @@ the organiser's trainers see them, case workers do not.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -27,14 +26,9 @@ from ura.audit.actions import record
 from ura.audit.models import AuditAction
 from ura.core.versioning import StaleEdit, save_versioned
 from ura.people.actions import NotAllowed, person_register
-from ura.people.duplicates import (
-    LikelyMatch,
-    candidate_from_data,
-    likely_duplicates,
-)
-from ura.people.matching import normalise_name
-from ura.people.models import Person, Sex
-from ura.services.models import Profession, Training, TrainingParticipant
+from ura.people.duplicates import LikelyMatch
+from ura.people.models import Person
+from ura.services.models import Training, TrainingParticipant
 from ura.services.training_queries import ADULT_AGE, organising_agencies
 
 __all__ = [
@@ -69,7 +63,7 @@ def training_source(training: Training) -> tuple[str, int]:
     return ("training", training.pk)
 
 
-def _require_organiser(actor: User, agency_id: int) -> None:
+def require_organiser(actor: User, agency_id: int) -> None:
     if not may(actor, Permission.RECORD_TRAININGS):
         raise NotAllowed
     if not organising_agencies(actor).filter(pk=agency_id).exists():
@@ -137,7 +131,7 @@ def training_update(
 ) -> list[str]:
     """Edit a training; a stale edit is refused. A new organiser (another of the
     actor's agencies) takes over the participants' grants."""
-    _require_organiser(actor, training.organiser_id)
+    require_organiser(actor, training.organiser_id)
     if "organiser" in data:
         _check_organiser(actor, data["organiser"])
     with transaction.atomic():
@@ -271,7 +265,7 @@ def participant_add(
     request: HttpRequest | None = None,
 ) -> TrainingParticipant:
     """Add someone already in Ura, whom the actor sees in full, to the training."""
-    _require_organiser(actor, training.organiser_id)
+    require_organiser(actor, training.organiser_id)
     if not full_access_people(actor).filter(pk=person.pk).exists():
         raise NotAllowed
     with transaction.atomic():
@@ -301,7 +295,7 @@ def participant_register(
 ) -> TrainingParticipant:
     """Register a new person (``person_register``: the matches the trainer chose
     to register past are kept for review) and add them, in one transaction."""
-    _require_organiser(actor, training.organiser_id)
+    require_organiser(actor, training.organiser_id)
     _refuse_child(person_data.get("date_of_birth"), training, "date_of_birth")
     with transaction.atomic():
         person = person_register(
@@ -322,114 +316,6 @@ def participant_register(
         )
 
 
-@dataclass(frozen=True)
-class ParticipantRow:
-    """One row of the "add many participants" table; ``number`` is its row."""
-
-    number: int
-    given_name: str
-    family_name: str
-    sex: str
-    profession: str
-    institution: str
-
-
-def _row_error(number: int, message: str) -> str:
-    return _("Row %(number)s: %(message)s") % {"number": number, "message": message}
-
-
-def _row_problems(
-    row: ParticipantRow, training: Training, seen: dict[tuple[str, str], int]
-) -> tuple[list[str], dict[str, Any]]:
-    problems: list[str] = []
-    data = {
-        "given_name": row.given_name.strip(),
-        "family_name": row.family_name.strip(),
-        "sex": row.sex,
-        "place": training.place,
-    }
-    if not data["given_name"] or not data["family_name"]:
-        problems.append(_("give the given name and the family name."))
-    if row.sex not in Sex.values:
-        problems.append(_("choose the sex."))
-    if row.profession not in Profession.values:
-        problems.append(_("choose the profession."))
-    if not row.institution.strip():
-        problems.append(_("give the institution."))
-    if not problems:
-        try:
-            Person(**data).full_clean(exclude=["created_by", "merged_into"])
-        except ValidationError as exc:
-            problems.extend(exc.messages)
-    key = (normalise_name(data["given_name"]), normalise_name(data["family_name"]))
-    if not problems and key in seen:
-        problems.append(
-            _("the same person as in row %(other)s.") % {"other": seen[key]}
-        )
-    seen.setdefault(key, row.number)
-    return problems, data
-
-
-def participants_add_many(
-    *,
-    actor: User,
-    training: Training,
-    rows: Sequence[ParticipantRow],
-    register_anyway: bool = False,
-    request: HttpRequest | None = None,
-) -> list[TrainingParticipant]:
-    """Register many new participants at once (a sign-in sheet typed in): all of
-    them or, if any row is wrong, none, with every wrong row named by its number.
-
-    Each row runs the duplicate check; a row that likely matches someone already
-    registered is refused unless the trainer ticked "register anyway". They are
-    recorded as living where the training is held: a sign-in sheet has no address.
-    """
-    _require_organiser(actor, training.organiser_id)
-    errors: list[str] = []
-    seen: dict[tuple[str, str], int] = {}
-    ready: list[tuple[ParticipantRow, dict[str, Any], list[LikelyMatch]]] = []
-    for row in rows:
-        problems, data = _row_problems(row, training, seen)
-        matches: list[LikelyMatch] = []
-        if not problems:
-            matches = likely_duplicates(candidate_from_data(data))
-            if matches and not register_anyway:
-                problems.append(
-                    _(
-                        "this person may already be registered. Add them from the "
-                        "people you see, or tick “register anyway”."
-                    )
-                )
-        errors.extend(_row_error(row.number, p) for p in problems)
-        ready.append((row, data, matches))
-    if not ready:
-        errors.append(_("Fill in at least one row."))
-    if errors:
-        raise ValidationError(errors)
-    added = []
-    with transaction.atomic():
-        for row, data, matches in ready:
-            try:
-                added.append(
-                    participant_register(
-                        actor=actor,
-                        training=training,
-                        person_data=data,
-                        profession=row.profession,
-                        institution=row.institution,
-                        possible_duplicates=matches,
-                        request=request,
-                    )
-                )
-            except ValidationError as exc:
-                # Rolls back every row already written in this transaction.
-                raise ValidationError(
-                    [_row_error(row.number, m) for m in exc.messages]
-                ) from exc
-    return added
-
-
 def participant_update(
     *,
     actor: User,
@@ -438,7 +324,7 @@ def participant_update(
     request: HttpRequest | None = None,
 ) -> list[str]:
     """Change a participant's profession, institution or completion."""
-    _require_organiser(actor, participant.training.organiser_id)
+    require_organiser(actor, participant.training.organiser_id)
     with transaction.atomic():
         stored = TrainingParticipant.objects.select_for_update().get(pk=participant.pk)
         changed = [
@@ -474,7 +360,7 @@ def participant_remove(
     """Take someone off a training (recorded by mistake): the organiser no longer
     sees them through this training from the next request."""
     training = participant.training
-    _require_organiser(actor, training.organiser_id)
+    require_organiser(actor, training.organiser_id)
     source_type, source_id = training_source(training)
     with transaction.atomic():
         PersonGrant.objects.filter(
@@ -491,3 +377,10 @@ def participant_remove(
             request=request,
         )
         participant.delete()
+
+
+# The typed-in sheet, in a module of its own; every write is found from here.
+from ura.services.training_sheet import (  # noqa: E402
+    ParticipantRow,
+    participants_add_many,
+)
