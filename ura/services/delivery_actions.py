@@ -68,6 +68,8 @@ def enrol(
         )
     if group is not None and group.service_id != service.pk:
         raise ValidationError({"group": _("This group belongs to another service.")})
+    if group is not None and not group.is_active:
+        raise ValidationError({"group": _("This group is no longer active.")})
     with transaction.atomic():
         current = (
             Enrolment.objects.select_for_update()
