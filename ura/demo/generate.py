@@ -40,6 +40,8 @@ AGENCIES = [
     ("Police Station Prishtina", AgencyType.POLICE, "Prishtina"),
     ("Ministry of Social Welfare (demo)", AgencyType.MINISTRY, None),
     ("Demo Partner Foundation", AgencyType.PARTNER, None),
+    ("Mobile Team Prishtina", AgencyType.MOBILE_TEAM, "Prishtina"),
+    ("Legal Aid Centre Prishtina (demo)", AgencyType.LEGAL_AID, "Prishtina"),
 ]
 
 USERS = [
@@ -54,6 +56,8 @@ USERS = [
     DemoUser("data", "Petrit", "Demo", Role.DATA_OFFICER, AGENCIES[5][0]),
     DemoUser("partner", "Ana", "Demo", Role.PARTNER, AGENCIES[6][0]),
     DemoUser("admin", "Valon", "Demo", Role.ADMINISTRATOR, AGENCIES[5][0]),
+    DemoUser("trainer", "Lirie", "Demo", Role.TRAINER, AGENCIES[5][0]),
+    DemoUser("mobile", "Blerim", "Demo", Role.SERVICE_PROVIDER, AGENCIES[7][0]),
 ]
 
 
@@ -306,9 +310,12 @@ def share_families(families, users, agencies) -> None:  # noqa: ANN001
 @transaction.atomic
 def load_demo() -> bool:
     """Load the pilot; returns False when people were already there (nothing added)."""
+    from ura.demo.services import ensure_directory
+
     load_places("kosovo")
     agencies = ensure_agencies()
     users = ensure_users(agencies)
+    ensure_directory(agencies, users)
     if Person.objects.exists():
         return False
     rng = random.Random(SEED)
