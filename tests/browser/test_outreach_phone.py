@@ -41,7 +41,9 @@ def test_a_street_worker_records_contacts_on_a_phone_and_makes_a_record(
     _record(page, "k-7")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
-    page.screenshot(path=str(screenshots / "outreach-contact-phone.png"), full_page=True)
+    page.screenshot(
+        path=str(screenshots / "outreach-contact-phone.png"), full_page=True
+    )
     page.get_by_role("button", name="Save and record another").click()
     expect(page.locator(".messages")).to_contain_text("The contact is recorded.")
     page.get_by_label("Municipality or settlement").select_option(label="Prishtina")

@@ -380,3 +380,53 @@ def test_removing_a_participant_ends_the_agency_grant(trainers, signed_in):
         client.get(reverse("people:detail", args=[participant.person_id])).status_code
         == 404
     )
+
+
+def test_a_participant_is_edited_and_the_institution_can_come_from_ura(
+    trainers, signed_in
+):
+    world = trainers
+    training = record_training(world)
+    participant = register_participant(world, training)
+    response = signed_in("trainer").post(
+        reverse("services:training_participant_edit", args=[participant.pk]),
+        {
+            "profession": "social_worker",
+            "institution": "",
+            "institution_agency": world.agencies["csw_pr"].pk,
+        },
+    )
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert (participant.profession, participant.institution, participant.completed) == (
+        "social_worker",
+        "csw_pr",
+        False,
+    )
+
+
+def test_a_new_organiser_takes_over_the_participants(trainers, signed_in):
+    from tests.services_training.helpers import _user
+
+    world = trainers
+    training = record_training(world)
+    participant = register_participant(world, training)
+    # The trainer also trains for the Prizren centre, and moves the training there.
+    from ura.accounts.models import Membership
+
+    Membership.objects.create(
+        user=world.users["trainer"], agency=world.agencies["centre_pz"], role="trainer"
+    )
+    _user(world, "ngo_colleague", "trainer", world.agencies["ngo_pr"])
+    response = signed_in("trainer").post(
+        reverse("services:training_edit", args=[training.pk]),
+        _training_form(
+            world,
+            organiser=world.agencies["centre_pz"].pk,
+            version=training.version,
+        ),
+    )
+    assert response.status_code == 302
+    person_url = reverse("people:detail", args=[participant.person_id])
+    assert signed_in("trainer_pz").get(person_url).status_code == 200
+    assert signed_in("ngo_colleague").get(person_url).status_code == 404

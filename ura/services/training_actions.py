@@ -337,6 +337,9 @@ def participant_update(
         for name in changed:
             setattr(stored, name, data[name])
         stored.institution = stored.institution.strip()
+        if not stored.institution and stored.institution_agency is not None:
+            stored.institution = stored.institution_agency.name
+            changed = sorted({*changed, "institution"})
         stored.full_clean()
         stored.save(update_fields=changed)
         record(
