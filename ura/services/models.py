@@ -448,3 +448,13 @@ class TrainingParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.training_id} {self.person_id}"
+
+
+# The reach summary's tables live in their own module (the figures' machinery).
+from ura.services.reach_models import (  # noqa: E402, F401
+    ReachActivity,
+    ReachChange,
+    ReachPersonYear,
+    ReachRefresh,
+    ReachService,
+)
