@@ -49,16 +49,18 @@ def _more(first: Referral, n: int) -> None:
     ("persona", "url", "budget"),
     [
         # session, user, roles, the user's teams, the count for the pager, the
-        # rows (with the service, agencies, person, overdue flag and whether the
-        # name may show, in one query), the session's save (three).
+        # page's ids in list order, its rows (with the service, agencies, person,
+        # overdue flag and whether the name may show, in one query), the
+        # session's save (three).
         ("worker_a1", "/referrals/", 10),
-        # + the audit event of a filtered list of names (four with its lock).
-        ("worker_a1", "/referrals/?status=all&overdue=on", 14),
+        # + the audit event of a filtered list of names (four with its savepoint,
+        # five on PostgreSQL with the chain's advisory lock).
+        ("worker_a1", "/referrals/?status=all&overdue=on", 15),
         # + the supervised teams and their workers.
-        ("sup_a", "/referrals/?who=team", 16),
+        ("sup_a", "/referrals/?who=team", 17),
         # + the provider's agencies (for the list, and for the names' grants).
-        ("provider", "/referrals/incoming/", 11),
-        ("provider", "/referrals/incoming/?status=waiting&overdue=on", 15),
+        ("provider", "/referrals/incoming/", 12),
+        ("provider", "/referrals/incoming/?status=waiting&overdue=on", 17),
     ],
 )
 def test_referral_lists_make_the_same_queries_for_few_or_many(

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ura.access.cases import CaseUse, may_on_case
 from ura.access.grants import grants_end
@@ -118,13 +119,13 @@ def _not_allowed_from(status: str, name: str) -> ValidationError:
 
 
 STEP_WORDS: dict[str, Callable[[], str]] = {
-    "receive": lambda: _("marked received"),
-    "accept": lambda: _("accepted"),
-    "decline": lambda: _("declined"),
-    "start": lambda: _("started"),
-    "complete": lambda: _("completed"),
-    "close": lambda: _("closed without service"),
-    "withdraw": lambda: _("withdrawn"),
+    "receive": lambda: pgettext("referral step", "marked received"),
+    "accept": lambda: pgettext("referral step", "accepted"),
+    "decline": lambda: pgettext("referral step", "declined"),
+    "start": lambda: pgettext("referral step", "started"),
+    "complete": lambda: pgettext("referral step", "completed"),
+    "close": lambda: pgettext("referral step", "closed without service"),
+    "withdraw": lambda: pgettext("referral step", "withdrawn"),
 }
 
 

@@ -132,26 +132,62 @@ def visible_referrals(user: User) -> QuerySet[Referral]:
     return Referral.objects.filter(condition)
 
 
+def _late(now: datetime) -> Case:
+    return Case(
+        When(overdue_condition(now), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
 def with_list_columns(user: User, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     """What a list row needs in one query: the service and agencies, whether it
     is overdue, and whether the user may see the child's name now."""
-    now = timezone.now()
     if may(user, Permission.VIEW_PEOPLE):
         name_visible = Exists(
             visible_grants(user).filter(person_id=OuterRef("person_id"))
         )
     else:
         name_visible = Value(False)
-    return referrals.select_related(
-        "person__place", "service", "to_agency", "from_agency", "sent_by"
-    ).annotate(
-        is_late=Case(
-            When(overdue_condition(now), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-        name_visible=name_visible,
+    return (
+        referrals.select_related(
+            "person__place", "service", "to_agency", "from_agency", "sent_by"
+        )
+        # The reason is encrypted and no list shows it: not read, not decrypted.
+        .defer("reason")
+        .annotate(is_late=_late(timezone.now()), name_visible=name_visible)
     )
+
+
+class ReferralRows:
+    """A list of referrals, the overdue first, then the newest: counted and
+    ordered from the referral rows alone (through ``ref_to`` or ``ref_sender``),
+    and only the rows of the page shown read with their joins and the check of
+    the names. A busy provider's tens of thousands of referrals are then sorted
+    as bare rows, not joined and checked one by one first. Slices and counts
+    like a queryset, for ``Paginator`` and the API's pagination."""
+
+    def __init__(self, user: User, referrals: QuerySet[Referral]) -> None:
+        self.user = user
+        self.ordered = referrals.annotate(is_late=_late(timezone.now())).order_by(
+            F("is_late").desc(), "-sent_at", "-pk"
+        )
+
+    def count(self) -> int:
+        return self.ordered.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice | int) -> list[Referral] | Referral:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        ids = list(self.ordered.values_list("pk", flat=True)[index])
+        if not ids:
+            return []
+        rows = with_list_columns(self.user, Referral.objects.filter(pk__in=ids))
+        by_id = {row.pk: row for row in rows}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _filtered(
@@ -167,37 +203,32 @@ def _filtered(
 
 def referrals_received(
     *, user: User, status: str = "open", overdue: bool = False
-) -> QuerySet[Referral]:
-    """Referrals to the user's agencies, the overdue first, then the newest.
-    Read through the ``ref_to`` index (to_agency, status, sent_at)."""
+) -> ReferralRows:
+    """Referrals to the user's agencies, the overdue first, then the newest."""
     agencies = provider_agency_ids(user)
     if not agencies:
-        return Referral.objects.none()
+        return ReferralRows(user, Referral.objects.none())
     referrals = _filtered(
         Referral.objects.filter(to_agency_id__in=agencies), status, overdue
     )
-    return with_list_columns(user, referrals).order_by(
-        F("is_late").desc(), "-sent_at", "-pk"
-    )
+    return ReferralRows(user, referrals)
 
 
 def referrals_sent(
     *, user: User, who: str = "mine", status: str = "open", overdue: bool = False
-) -> QuerySet[Referral]:
+) -> ReferralRows:
     """The user's own referrals, or (``who="team"``) those of the workers they
-    supervise; the overdue first. Read through ``ref_sender``."""
+    supervise; the overdue first."""
     if who == "team":
         senders = supervised_senders(user)
     else:
         senders = [user.pk] if may(user, Permission.SEND_REFERRALS) else []
     if not senders:
-        return Referral.objects.none()
+        return ReferralRows(user, Referral.objects.none())
     referrals = _filtered(
         Referral.objects.filter(sent_by_id__in=senders), status, overdue
     )
-    return with_list_columns(user, referrals).order_by(
-        F("is_late").desc(), "-sent_at", "-pk"
-    )
+    return ReferralRows(user, referrals)
 
 
 def list_audited(

@@ -142,42 +142,53 @@ def _counts(rows: QuerySet[Referral], key: str | None, now: datetime) -> list[di
     ]
 
 
+TIMES = ("answer_median", "answer_p90", "start_median", "start_p90")
+
+
 def _python_percentiles(
-    rows: QuerySet[Referral], key: str | None
-) -> dict[str, dict[str, float | None]]:
-    """The percentiles on a database without ``percentile_cont``."""
-    answers: dict[str, list[float]] = defaultdict(list)
-    starts: dict[str, list[float]] = defaultdict(list)
-    columns = [key] if key else []
+    rows: QuerySet[Referral],
+) -> dict[tuple[str | None, str], dict[str, float | None]]:
+    """The percentiles on a database without ``percentile_cont``, for every
+    grouping from one read of the answered referrals of the period."""
+    answers: dict[tuple[str | None, str], list[float]] = defaultdict(list)
+    starts: dict[tuple[str | None, str], list[float]] = defaultdict(list)
     answered = rows.filter(answered_at__isnull=False).order_by()
-    for values in answered.values_list(
-        *columns, "sent_at", "answered_at", "started_at"
+    for urgency, agency, sent, answered_at, started in answered.values_list(
+        "urgency", "to_agency", "sent_at", "answered_at", "started_at"
     ):
-        group = str(values[0]) if key else ""
-        sent, answered, started = values[-3:]
-        answers[group].append((answered - sent) / HOUR)
-        if started is not None:
-            starts[group].append((started - sent) / HOUR)
+        for group in (("urgency", urgency), ("to_agency", str(agency)), (None, "")):
+            answers[group].append((answered_at - sent) / HOUR)
+            if started is not None:
+                starts[group].append((started - sent) / HOUR)
     result = {}
     for group in set(answers) | set(starts):
+        values = (
+            percentile(answers[group], 0.5),
+            percentile(answers[group], 0.9),
+            percentile(starts[group], 0.5),
+            percentile(starts[group], 0.9),
+        )
         result[group] = {
-            "answer_median": percentile(answers[group], 0.5),
-            "answer_p90": percentile(answers[group], 0.9),
-            "start_median": percentile(starts[group], 0.5),
-            "start_p90": percentile(starts[group], 0.9),
+            name: None if value is None else round(value, 1)
+            for name, value in zip(TIMES, values, strict=True)
         }
     return result
 
 
 def _rows(
-    rows: QuerySet[Referral], key: str | None, labels: dict[str, str], now: datetime
+    rows: QuerySet[Referral],
+    key: str | None,
+    labels: dict[str, str],
+    now: datetime,
+    computed: dict[tuple[str | None, str], dict[str, float | None]],
 ) -> list[TimesRow]:
-    counted = _counts(rows, key, now)
-    extra = {} if connection.vendor == "postgresql" else _python_percentiles(rows, key)
     result = []
-    for row in counted:
+    for row in _counts(rows, key, now):
         group = row["key"]
-        times = extra.get(group, {})
+        if connection.vendor == "postgresql":
+            times = {name: _hours(row[name]) for name in TIMES}
+        else:
+            times = computed.get((key, group), dict.fromkeys(TIMES))
         result.append(
             TimesRow(
                 key=group,
@@ -187,23 +198,7 @@ def _rows(
                 started=row["started"],
                 due=row["due"],
                 in_time=row["in_time"],
-                **{
-                    name: (
-                        _hours(row.get(name))
-                        if connection.vendor == "postgresql"
-                        else (
-                            round(times[name], 1)
-                            if times.get(name) is not None
-                            else None
-                        )
-                    )
-                    for name in (
-                        "answer_median",
-                        "answer_p90",
-                        "start_median",
-                        "start_p90",
-                    )
-                },
+                **times,
             )
         )
     return result
@@ -216,11 +211,12 @@ def response_times(*, user: User, start: date, end: date, scope: Q) -> ResponseT
     until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
     rows = Referral.objects.filter(scope, sent_at__gte=since, sent_at__lt=until)
     now = timezone.now()
+    computed = {} if connection.vendor == "postgresql" else _python_percentiles(rows)
     urgencies = {u.value: str(u.label) for u in Urgency}
-    by_urgency = _rows(rows, "urgency", urgencies, now)
+    by_urgency = _rows(rows, "urgency", urgencies, now, computed)
     order = list(urgencies)
     by_urgency.sort(key=lambda row: order.index(row.key) if row.key in order else 99)
-    agency_rows = _rows(rows, "to_agency", {}, now)
+    agency_rows = _rows(rows, "to_agency", {}, now, computed)
     names = dict(
         Agency.objects.filter(pk__in=[int(r.key) for r in agency_rows]).values_list(
             "pk", "name"
@@ -229,7 +225,7 @@ def response_times(*, user: User, start: date, end: date, scope: Q) -> ResponseT
     for row in agency_rows:
         row.label = names.get(int(row.key), row.key)
     agency_rows.sort(key=lambda row: row.label)
-    total = _rows(rows, None, {"": _("All referrals")}, now)[0]
+    total = _rows(rows, None, {"": _("All referrals")}, now, computed)[0]
     return ResponseTimes(
         start=start, end=end, total=total, by_urgency=by_urgency, by_agency=agency_rows
     )
