@@ -65,3 +65,27 @@ def test_a_stale_edit_keeps_the_users_text_and_saves_nothing(world, signed_in):
 def test_roles_without_registration_cannot_open_the_form(world, signed_in):
     assert signed_in("data_pr").get(reverse("people:create")).status_code == 403
     assert signed_in("outsider").get(reverse("people:create")).status_code == 403
+
+
+def test_a_registration_started_elsewhere_goes_back_there_with_the_new_person(
+    world, signed_in
+):
+
+    data = {
+        "given_name": "Sabri",
+        "family_name": "Osmani",
+        "sex": "male",
+        "estimated_age": "9",
+        "place": world.places["prishtina"].pk,
+    }
+    client = signed_in("worker_a1")
+    back = client.post(reverse("people:create"), {**data, "next": "/services/7/enrol/"})
+    person = Person.objects.get(given_name="Sabri")
+    assert back.url == f"/services/7/enrol/?person={person.pk}"
+    # Another site is never a destination: the person's page instead.
+    data.update(given_name="Drita", family_name="Krasniqi", sex="female")
+    away = client.post(
+        reverse("people:create"), {**data, "next": "https://evil.example/x"}
+    )
+    other = Person.objects.get(given_name="Drita", family_name="Krasniqi")
+    assert away.url == reverse("people:detail", args=[other.pk])

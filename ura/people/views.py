@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -89,6 +90,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     why they match; the worker opens the existing record or registers anyway."""
     _require(request, Permission.REGISTER_PERSON)
     form = PersonForm(request.POST or None)
+    back_to = _back_to(request)
     matches: list = []
     if request.method == "POST" and form.is_valid():
         data = form.person_data()
@@ -97,7 +99,12 @@ def person_create(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "people/form.html",
-                {"form": form, "is_new": True, **_shown_matches(request, matches)},
+                {
+                    "form": form,
+                    "is_new": True,
+                    "next": back_to,
+                    **_shown_matches(request, matches),
+                },
             )
         try:
             person = actions.person_register(
@@ -110,8 +117,24 @@ def person_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, _("The person is registered."))
+            if back_to:
+                joiner = "&" if "?" in back_to else "?"
+                return redirect(f"{back_to}{joiner}person={person.pk}")
             return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/form.html", {"form": form, "is_new": True})
+    return render(
+        request, "people/form.html", {"form": form, "is_new": True, "next": back_to}
+    )
+
+
+def _back_to(request: HttpRequest) -> str:
+    """Where a registration started from (an enrolment, a training), to go back to
+    with the new person chosen: a path on this site only, never another host."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    return target
 
 
 def _shown_matches(request: HttpRequest, matches: list) -> dict[str, object]:
