@@ -273,7 +273,8 @@ def _by_person(filters: ReachFilters, subtrees: list[Place] | None) -> Counter[K
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for code, n in cursor.fetchall():
-            people[decoder.key(code)] += n
+            if code % 16:  # a row of the year with nothing in the period
+                people[decoder.key(code)] += n
     return people
 
 
