@@ -43,6 +43,10 @@ def test_a_referral_from_a_case_to_its_outcome(world, signed_in):
     # The case page offers to refer; the form comes pre-filled from the directory.
     case_page = worker.get(reverse("cases:detail", args=[case.pk]))
     assert "Referrals" in case_page.text and ">Refer<" in case_page.text
+    # "Refer" leads to the directory's search, for this child and case.
+    assert f"person={case.person_id}&amp;case={case.pk}" in case_page.text or (
+        f"person={case.person_id}&case={case.pk}" in case_page.text
+    )
     form, token = _new_form(worker, service=service.pk, case=case.pk)
     assert f'value="{service.pk}" selected' in form.text
     sent = worker.post(

@@ -76,6 +76,13 @@ def test_referral_lists_make_the_same_queries_for_few_or_many(
     _more(first, 40)
     many = _queries(client, url)
     assert few == many <= budget, (few, many)
+    # Whole referral rows are read for the page shown only, never for the list.
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if sql.startswith('SELECT "referrals_referral"."id", "referrals_referral"."'):
+            assert '"referrals_referral"."id" IN (' in sql, sql
 
 
 def test_the_referral_page_has_a_fixed_query_budget(world, signed_in):

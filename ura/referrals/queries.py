@@ -167,14 +167,18 @@ class ReferralRows:
     as bare rows, not joined and checked one by one first. Slices and counts
     like a queryset, for ``Paginator`` and the API's pagination."""
 
+    # For ``Paginator``, which warns about (and would evaluate to check) a list
+    # that is not ordered.
+    ordered = True
+
     def __init__(self, user: User, referrals: QuerySet[Referral]) -> None:
         self.user = user
-        self.ordered = referrals.annotate(is_late=_late(timezone.now())).order_by(
+        self.sorted_rows = referrals.annotate(is_late=_late(timezone.now())).order_by(
             F("is_late").desc(), "-sent_at", "-pk"
         )
 
     def count(self) -> int:
-        return self.ordered.count()
+        return self.sorted_rows.count()
 
     def __len__(self) -> int:
         return self.count()
@@ -182,10 +186,12 @@ class ReferralRows:
     def __getitem__(self, index: slice | int) -> list[Referral] | Referral:
         if isinstance(index, int):
             return self[index : index + 1][0]
-        ids = list(self.ordered.values_list("pk", flat=True)[index])
+        ids = list(self.sorted_rows.values_list("pk", flat=True)[index])
         if not ids:
             return []
-        rows = with_list_columns(self.user, Referral.objects.filter(pk__in=ids))
+        rows = with_list_columns(
+            self.user, Referral.objects.filter(pk__in=ids).order_by()
+        )
         by_id = {row.pk: row for row in rows}
         return [by_id[pk] for pk in ids if pk in by_id]
 
