@@ -385,7 +385,11 @@ def _add_indirect(
                     continue
                 low = max(y_from, x_from, start)
                 high = min(y_until, x_until, end)
-                if low <= high and any(
+                if low > high:
+                    continue
+                # Most memberships span the whole period: x was served in it.
+                whole = low == start and high == end
+                if whole or any(
                     direct[x].get(year, 0) & days.range_bits(year, low, high)
                     for year in days.years_of(low, high)
                 ):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 
 WORD_BITS = 61
 WORDS = 6
@@ -21,9 +22,15 @@ FAR_FUTURE = date(9999, 12, 31)
 
 def day_bit(day: date) -> int:
     """The position of ``day`` in its year's bits."""
-    return day.timetuple().tm_yday - 1
+    return day.toordinal() - _new_year(day.year)
 
 
+@lru_cache(maxsize=512)
+def _new_year(year: int) -> int:
+    return date(year, 1, 1).toordinal()
+
+
+@lru_cache(maxsize=4096)
 def range_bits(year: int, first: date | None, last: date | None) -> int:
     """The bits of the days of ``year`` from ``first`` to ``last`` (inclusive;
     None is open-ended). 0 when the range misses the year."""

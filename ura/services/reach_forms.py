@@ -91,6 +91,8 @@ class ReachFilterForm(forms.Form):
         super().__init__(data)
         self.scope = scope
         self.fields["place"].queryset = _places(scope)
+        if scope.places is None:
+            self.fields["place"].empty_label = _("Everywhere")
         programmes = Programme.objects.all()
         if scope.programmes is not None:
             programmes = programmes.filter(pk__in=sorted(scope.programmes))
