@@ -157,7 +157,7 @@ def _attendance_sql(where: str) -> str:
         one, cast = "1", ""
     words = ", ".join(
         f"SUM(DISTINCT CASE WHEN d / {days.WORD_BITS} = {k} "
-        f"THEN {one} << (d % {days.WORD_BITS}) END){cast}"
+        f"THEN {one} << (d %% {days.WORD_BITS}) END){cast}"
         for k in range(days.WORDS)
     )
     return (
