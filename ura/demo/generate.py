@@ -310,7 +310,7 @@ def share_families(families, users, agencies) -> None:  # noqa: ANN001
 @transaction.atomic
 def load_demo() -> bool:
     """Load the pilot; returns False when people were already there (nothing added)."""
-    from ura.demo.services import ensure_directory
+    from ura.demo.services import ensure_directory, load_service_demo
 
     load_places("kosovo")
     agencies = ensure_agencies()
@@ -325,6 +325,7 @@ def load_demo() -> bool:
     match_keys_rebuild(Person.objects.all())
     open_demo_cases(rng, users)
     advance_demo_cases(users)
+    load_service_demo(rng, users)
     return True
 
 
