@@ -506,9 +506,14 @@ def plans() -> list[tuple[str, str, str]]:
         rows = referrals_received(user=user, status=status)
         sql = captured(rows.count, lambda s: "COUNT(" in s.upper())
         out.append((f"busy provider, {status}: count", sql, explain(sql)))
-        sql = captured(lambda rows=rows: rows[:25], lambda s: "LIMIT" in s)
+        sql = captured(
+            lambda rows=rows: rows[:25],
+            lambda s: s.startswith('SELECT "referrals_referral"."id" AS'),
+        )
         out.append((f"busy provider, {status}: page 1, the ids", sql, explain(sql)))
-        sql = captured(lambda rows=rows: rows[:25], lambda s: "EXISTS" in s)
+        sql = captured(
+            lambda rows=rows: rows[:25], lambda s: '"referrals_referral"."id" IN (' in s
+        )
         out.append((f"busy provider, {status}: page 1, its rows", sql, explain(sql)))
     return out
 

@@ -86,6 +86,23 @@ def overdue_condition(now: datetime | None = None) -> Q:
     )
 
 
+# The statuses a late referral can have.
+LATE_STATUSES = tuple(sorted({*UNANSWERED_STATUSES, S.ACCEPTED}))
+
+
+def late_only(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Only the overdue among ``referrals`` (already narrowed to a sender or an
+    agency). The deadlines are checked as one expression, not as an OR the
+    planner could split: SQLite would otherwise read the whole country's late
+    referrals through ``ref_answer_due`` and only then keep the user's, where
+    ``ref_sender`` and ``ref_to`` give the user's few open ones at once."""
+    return (
+        referrals.filter(status__in=LATE_STATUSES)
+        .alias(late_now=_late(timezone.now()))
+        .filter(late_now=True)
+    )
+
+
 def is_overdue(referral: Referral, now: datetime | None = None) -> bool:
     """``overdue_condition`` for one referral already read."""
     now = now or timezone.now()
@@ -196,14 +213,13 @@ class ReferralRows:
         return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def _filtered(
-    referrals: QuerySet[Referral], status: str, overdue: bool
-) -> QuerySet[Referral]:
+def _filtered(within: Q, status: str, overdue: bool) -> QuerySet[Referral]:
+    referrals = Referral.objects.filter(within)
     statuses = STATUS_GROUPS.get(status, OPEN_STATUSES)
     if len(statuses) < len(S.values):
         referrals = referrals.filter(status__in=statuses)
     if overdue:
-        referrals = referrals.filter(overdue_condition())
+        referrals = late_only(referrals)
     return referrals
 
 
@@ -214,9 +230,7 @@ def referrals_received(
     agencies = provider_agency_ids(user)
     if not agencies:
         return ReferralRows(user, Referral.objects.none())
-    referrals = _filtered(
-        Referral.objects.filter(to_agency_id__in=agencies), status, overdue
-    )
+    referrals = _filtered(Q(to_agency_id__in=agencies), status, overdue)
     return ReferralRows(user, referrals)
 
 
@@ -231,9 +245,7 @@ def referrals_sent(
         senders = [user.pk] if may(user, Permission.SEND_REFERRALS) else []
     if not senders:
         return ReferralRows(user, Referral.objects.none())
-    referrals = _filtered(
-        Referral.objects.filter(sent_by_id__in=senders), status, overdue
-    )
+    referrals = _filtered(Q(sent_by_id__in=senders), status, overdue)
     return ReferralRows(user, referrals)
 
 

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import F, Func, QuerySet, Subquery
 
 from ura.access.rules import Permission, may
 from ura.accounts.models import User
 from ura.referrals.lifecycle import ANSWERED_STATUSES
 from ura.referrals.models import UNANSWERED_STATUSES, Referral
 from ura.referrals.queries import (
-    with_list_columns,
-    overdue_condition,
+    late_only,
     provider_agency_ids,
     supervised_senders,
+    with_list_columns,
 )
 
 PANEL_SIZE = 10
@@ -30,10 +30,19 @@ class Panel:
     total: int = 0
 
 
-def _panel(rows: QuerySet[Referral]) -> Panel:
-    """The first rows and the count of all, in one query: the count is a window
-    over the whole filtered set, computed before the LIMIT."""
-    listed = list(rows.annotate(panel_total=Window(Count("id")))[:PANEL_SIZE])
+def _panel(user: User, rows: QuerySet[Referral], order: tuple[str, ...]) -> Panel:
+    """The first rows and the count of all, in one query: the first ids are
+    chosen and counted from the bare referral rows (two sub-selects), and only
+    those few are joined to their service, agencies and person and checked for
+    the name, however many referrals the panel holds."""
+    bare = rows.order_by()
+    first = bare.order_by(*order).values("pk")[:PANEL_SIZE]
+    total = bare.annotate(n=Func(F("id"), function="COUNT")).values("n")
+    listed = list(
+        with_list_columns(user, Referral.objects.filter(pk__in=first))
+        .annotate(panel_total=Subquery(total))
+        .order_by(*order)
+    )
     return Panel(rows=listed, total=listed[0].panel_total if listed else 0)
 
 
@@ -57,27 +66,25 @@ def referral_panels(user: User) -> ReferralPanels | None:
     senders = supervised_senders(user) if sends else []
     if sends:
         answers = _panel(
-            with_list_columns(
-                user,
-                Referral.objects.filter(
-                    sent_by=user,
-                    status__in=sorted(ANSWERED_STATUSES),
-                    outcome_seen_at__isnull=True,
-                ),
-            ).order_by("-updated_at", "-pk")
+            user,
+            Referral.objects.filter(
+                sent_by=user,
+                status__in=sorted(ANSWERED_STATUSES),
+                outcome_seen_at__isnull=True,
+            ),
+            ("-updated_at", "-pk"),
         )
-        late = Referral.objects.filter(
-            overdue_condition(), sent_by_id__in=sorted({user.pk, *senders})
+        late = late_only(
+            Referral.objects.filter(sent_by_id__in=sorted({user.pk, *senders}))
         )
-        overdue = _panel(with_list_columns(user, late).order_by("answer_due_at", "pk"))
+        overdue = _panel(user, late, ("answer_due_at", "pk"))
     if agencies:
         waiting = _panel(
-            with_list_columns(
-                user,
-                Referral.objects.filter(
-                    to_agency_id__in=agencies, status__in=sorted(UNANSWERED_STATUSES)
-                ),
-            ).order_by("answer_due_at", "pk")
+            user,
+            Referral.objects.filter(
+                to_agency_id__in=agencies, status__in=sorted(UNANSWERED_STATUSES)
+            ),
+            ("answer_due_at", "pk"),
         )
     return ReferralPanels(
         answers=answers, overdue=overdue, waiting=waiting, team=bool(senders)
