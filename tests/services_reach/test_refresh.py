@@ -12,7 +12,7 @@ from django.core.management import call_command
 from tests.services_reach.helpers import Reach
 from ura.people.models import HouseholdMember, Person
 from ura.services import reach as figures
-from ura.services import reach_build
+from ura.services import reach_people
 from ura.services.models import Attendance, Enrolment, Presence, Training
 from ura.services.reach_models import (
     ReachActivity,
@@ -219,7 +219,7 @@ def test_a_failed_refresh_leaves_the_changes_for_the_next(
     def broken(_people: object) -> int:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(reach_build, "recompute_people", broken)
+    monkeypatch.setattr(reach_people, "recompute_people", broken)
     with pytest.raises(RuntimeError):
         refresh()
     assert ReachRefresh.objects.first().status == RefreshStatus.FAILED

@@ -25,6 +25,7 @@ from django.utils import timezone
 from ura.accounts.models import User
 from ura.people.models import HouseholdMember
 from ura.services import reach_build as build
+from ura.services import reach_people
 from ura.services.models import Enrolment, OutreachContact, TrainingParticipant
 from ura.services.reach_models import (
     ReachActivity,
@@ -277,7 +278,7 @@ def _changes(
     job.total += len(affected)
     for batch in build.chunks(sorted(affected)):
         with transaction.atomic():
-            build.recompute_people(batch)
+            reach_people.recompute_people(batch)
         _step(job, len(batch), progress)
 
 
@@ -294,8 +295,9 @@ def _clear_everything() -> None:
 def _everything(
     job: ReachRefresh, context: build.Context, progress: Progress | None
 ) -> None:
-    """Recompute the whole summary (the first run, or ``--full``). The old
-    figures are gone as soon as it starts: run it when nobody is reading them."""
+    """Recompute the whole summary (the first run, or ``--full``), writing each
+    year's rows together. The old figures are gone as soon as it starts: run it
+    when nobody is reading them."""
     with transaction.atomic():
         _clear_everything()
         build.first_sessions_update(None)
@@ -304,28 +306,31 @@ def _everything(
     ranges = [(a, min(high, a + ENROLMENT_BATCH - 1))
               for a in range(low, high + 1, ENROLMENT_BATCH)]  # fmt: skip
     job.total = high - low + 1 if ranges else 0
-    people: set[int] = set()
-    for a, b in ranges:
-        with transaction.atomic():
-            people |= build.build_enrolment_range(a, b, context)
-        _step(job, b - a + 1, progress)
-    others = set(
-        OutreachContact.objects.filter(person__isnull=False).values_list(
-            "person_id", flat=True
+    spool = build.YearSpool()
+    try:
+        people: set[int] = set()
+        for a, b in ranges:
+            people |= build.build_enrolment_range(a, b, context, sink=spool)
+            _step(job, b - a + 1, progress)
+        others = set(
+            OutreachContact.objects.filter(person__isnull=False).values_list(
+                "person_id", flat=True
+            )
+        ) | set(
+            TrainingParticipant.objects.filter(completed=True).values_list(
+                "person_id", flat=True
+            )
         )
-    ) | set(
-        TrainingParticipant.objects.filter(completed=True).values_list(
-            "person_id", flat=True
-        )
-    )
-    others = set(build.kept_ids(others).values())
-    for batch in build.chunks(sorted(others)):
-        with transaction.atomic():
-            build.recompute_outreach_and_trainings(batch)
-    people |= others
-    people |= {m[1] for m in build.household_members(people)}
-    job.total += len(people)
-    for batch in build.chunks(sorted(people)):
-        with transaction.atomic():
-            build.recompute_people(batch)
-        _step(job, len(batch), progress)
+        others = set(build.kept_ids(others).values())
+        for batch in build.chunks(sorted(others)):
+            build.recompute_outreach_and_trainings(batch, sink=spool)
+        spool.flush(ReachActivity)
+        people |= others
+        people |= {m[1] for m in build.household_members(people)}
+        job.total += len(people)
+        for batch in build.chunks(sorted(people)):
+            reach_people.recompute_people(batch, sink=spool)
+            _step(job, len(batch), progress)
+        spool.flush(ReachPersonYear)
+    finally:
+        spool.close()
