@@ -353,3 +353,11 @@ def test_roles_without_referrals_cannot_open_the_lists(world, signed_in):
     assert signed_in("worker_a1").get(reverse("referrals:incoming")).status_code == 403
     assert signed_in("provider").get(reverse("referrals:list")).status_code == 403
     assert signed_in("provider").get(reverse("referrals:new")).status_code == 403
+
+
+def test_a_family_that_moved_away_ends_the_enrolment_as_moved(world, signed_in):
+    referral = send(world)
+    provider = signed_in("provider")
+    _post_step(provider, referral, "start", role="child")
+    _post_step(provider, referral, "close", reason="moved", outcome="Moved to Peja")
+    assert Enrolment.objects.get(referral=referral).end_reason == "moved"

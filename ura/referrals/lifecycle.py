@@ -398,7 +398,13 @@ def referral_close(
         expected_version=expected_version,
         changes=lambda stored, now: {"end_reason": reason, "outcome": outcome},
         note=outcome,
-        then=lambda stored, now: _end_enrolments(stored, now, EnrolmentEnd.OTHER),
+        # A family that moved away ended the service by moving; anything else
+        # ended it for a reason the enrolment has no word for.
+        then=lambda stored, now: _end_enrolments(
+            stored,
+            now,
+            EnrolmentEnd.MOVED if reason == EndReason.MOVED else EnrolmentEnd.OTHER,
+        ),
         request=request,
     )
 
