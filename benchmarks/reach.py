@@ -1200,7 +1200,9 @@ def main() -> None:
     if not args.no_day:
         notes |= {
             f"day of work: {k}": v
-            for k, v in day_of_work(random.Random(args.seed + 4)).items()
+            for k, v in day_of_work(
+                random.Random(args.seed + Attendance.objects.count())
+            ).items()
         }
         failures += check(
             random.Random(args.seed + 5),

@@ -9,15 +9,16 @@ Two ways to count, with the same rules:
   lived with someone served; one GROUP BY over the rows of the period's years
   gives every figure and breakdown at once;
 * **by source**, when the figures are limited to programmes, agencies or a
-  service: the activity rows (``ReachActivity``) of those sources, and the
-  households of the people they served, are read and combined here.
+  service: one GROUP BY over the activity rows (``ReachActivity``) of those
+  sources, which hold the days they served each person and the days they
+  served someone each person lives with.
 
 Counts only leave this module; never a name or a person's id.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,11 +37,6 @@ from ura.services.reach_refresh import Freshness, freshness
 from ura.services.reach_scope import ReachScope, reach_scope
 from ura.services.reach_unregistered import unregistered_contacts
 
-CATEGORY_BIT = {
-    ReachCategory.CHILD: cells.CHILD,
-    ReachCategory.ADULT: cells.ADULT,
-    ReachCategory.TRAINED: cells.TRAINED,
-}
 PERSON_PREFIX = {
     cells.CHILD: "c",
     cells.ADULT: "a",
@@ -309,96 +305,40 @@ def _source_condition(filters: ReachFilters, scope: ReachScope) -> tuple[str, li
     return " AND ".join(parts), params
 
 
-FACTS = "py.sex, py.date_of_birth, py.community, py.functional_difficulty, py.place_id"
-
-
 def _by_source(
     filters: ReachFilters, scope: ReachScope, subtrees: list[Place] | None
 ) -> Counter[Key]:
-    start, end = filters.start, filters.end
+    """One GROUP BY over the activity rows of the sources asked for: each
+    person's kinds of days in the period, then their details from the
+    person-year row of the last year they appear in."""
     condition, params = _source_condition(filters, scope)
-    words = ", ".join(f"r.w{k}" for k in range(days.WORDS))
-    served_sql = (
-        f"SELECT r.person_id, r.year, r.category, {words}, {FACTS} "  # noqa: S608
-        "FROM services_reachactivity r JOIN services_reachpersonyear py "
-        f"ON py.person_id = r.person_id AND py.year = r.year WHERE {condition}"
+    decoder = Decoder(filters.end)
+    sex, age, community, fd = decoder.sql("py")
+    where, place_params = _place_condition(subtrees, "py.place_id")
+    kinds = ", ".join(
+        f"MAX(CASE WHEN r.category = '{category}' THEN 1 ELSE 0 END) AS {name}"
+        for name, category in (
+            ("ch", ReachCategory.CHILD), ("ad", ReachCategory.ADULT),
+            ("tr", ReachCategory.TRAINED), ("ind", ReachCategory.INDIRECT),
+        )
+    )  # fmt: skip
+    people = (
+        f"SELECT r.person_id, {kinds}, MAX(r.year) AS y "  # noqa: S608
+        f"FROM services_reachactivity r WHERE {condition} GROUP BY r.person_id"
     )
-    direct_sql = (
-        f"SELECT r.person_id FROM services_reachactivity r WHERE {condition} "  # noqa: S608
-        f"AND r.category IN ('{ReachCategory.CHILD}', '{ReachCategory.ADULT}')"
+    key = (
+        "(t.ch + 2 * t.ad + 4 * t.tr + 8 * (CASE WHEN t.ch + t.ad = 0 THEN t.ind "
+        f"ELSE 0 END) + 16 * {age} + 128 * {sex} + 512 * {fd} + 2048 * {community})"
     )
-    members_sql = (
-        "SELECT hm.household_id, hm.person_id, hm.started_on, hm.ended_on, "  # noqa: S608
-        f"{FACTS} FROM people_householdmember hm JOIN services_reachpersonyear py "
-        f"ON py.person_id = hm.person_id AND py.year BETWEEN {start.year} AND "
-        f"{end.year} WHERE hm.household_id IN (SELECT household_id FROM "
-        f"people_householdmember WHERE person_id IN ({direct_sql})) "
-        "AND (hm.started_on IS NULL OR hm.started_on <= %s) "
-        "AND (hm.ended_on IS NULL OR hm.ended_on >= %s)"
+    sql = (
+        f"SELECT {key} AS k, COUNT(*) FROM ({people}) t "  # noqa: S608
+        "JOIN services_reachpersonyear py ON py.person_id = t.person_id "
+        f"AND py.year = t.y WHERE 1 = 1{where} GROUP BY k"
     )
-    masks = {y: days.range_bits(y, start, end) for y in days.years_of(start, end)}
-    flags: dict[int, int] = defaultdict(int)
-    direct: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    facts: dict[int, tuple] = {}
-    households: dict[int, list[tuple[int, date, date]]] = defaultdict(list)
+    counted: Counter[Key] = Counter()
     with connection.cursor() as cursor:
-        cursor.execute(served_sql, params)
-        for person, year, category, *rest in cursor.fetchall():
-            bits = days.join(rest[: days.WORDS]) & masks[year]
-            if bits:
-                flags[person] |= CATEGORY_BIT[category]
-                facts[person] = tuple(rest[days.WORDS :])
-                if category != ReachCategory.TRAINED:
-                    direct[person][year] |= bits
-        cursor.execute(members_sql, [*params, end, start])
-        for household, person, since, until, *rest in cursor.fetchall():
-            membership = (person, since or days.FAR_PAST, until or days.FAR_FUTURE)
-            if membership not in households[household]:
-                households[household].append(membership)
-            facts.setdefault(person, tuple(rest))
-    _add_indirect(flags, direct, households, start, end)
-    allowed = None if subtrees is None else _place_ids(subtrees)
-    decoder = Decoder(end)
-    people: Counter[Key] = Counter()
-    for person, bits in flags.items():
-        sex, born, community, fd, place = facts[person]
-        if allowed is None or place in allowed:
-            people[(bits, *decoder.values(sex, born, community, fd))] += 1
-    return people
-
-
-def _add_indirect(
-    flags: dict[int, int],
-    direct: dict[int, dict[int, int]],
-    households: dict[int, list[tuple[int, date, date]]],
-    start: date,
-    end: date,
-) -> None:
-    """Members of a household someone was served in, on a day of the period
-    while both lived there, who were not served themselves."""
-    for members in households.values():
-        for y, y_from, y_until in members:
-            if y in direct or flags.get(y, 0) & cells.INDIRECT:
-                continue
-            for x, x_from, x_until in members:
-                if x == y or x not in direct:
-                    continue
-                low = max(y_from, x_from, start)
-                high = min(y_until, x_until, end)
-                if low > high:
-                    continue
-                # Most memberships span the whole period: x was served in it.
-                whole = low == start and high == end
-                if whole or any(
-                    direct[x].get(year, 0) & days.range_bits(year, low, high)
-                    for year in days.years_of(low, high)
-                ):
-                    flags[y] |= cells.INDIRECT
-                    break
-
-
-def _place_ids(subtrees: list[Place]) -> set[int]:
-    places = Place.objects.none()
-    for place in subtrees:
-        places = places | Place.objects.filter(path__startswith=place.path)
-    return set(places.values_list("pk", flat=True))
+        cursor.execute(sql, [*params, *place_params])
+        for code, n in cursor.fetchall():
+            if code % 16:
+                counted[decoder.key(code)] += n
+    return counted

@@ -189,6 +189,7 @@ ACTIVITY_COLUMNS = [
     "service_id",
     "agency_id",
     "programme_id",
+    "via_id",
     *WORDS,
 ]
 
@@ -318,7 +319,7 @@ def enrolment_rows(
                 rows.append(
                     (person, year, category, ReachSource.ENROLMENT, e.pk)
                     + (e.service_id, context.agency_of(e.service_id), e.programme_id)
-                    + tuple(days.split(bits))
+                    + (None, *days.split(bits))
                 )
     return rows
 
@@ -337,12 +338,9 @@ ENROLMENT_FIELDS = (
 def recompute_enrolments(ids: list[int], context: Context) -> set[int]:
     """Rewrite the rows of these enrolments; the people whose figures that may
     change (before and after)."""
-    touched = set(
-        ReachActivity.objects.filter(enrolment_id__in=ids)
-        .values_list("person_id", flat=True)
-        .distinct()
-    )
-    ReachActivity.objects.filter(enrolment_id__in=ids).delete()
+    own = ReachActivity.objects.filter(enrolment_id__in=ids, via__isnull=True)
+    touched = set(own.values_list("person_id", flat=True).distinct())
+    own.delete()
     enrolments = list(Enrolment.objects.filter(pk__in=ids).only(*ENROLMENT_FIELDS))
     kept = kept_ids({e.person_id for e in enrolments})
     marks = ", ".join(["%s"] * len(ids))
@@ -385,6 +383,7 @@ def recompute_outreach_and_trainings(
     ReachActivity.objects.filter(
         person_id__in=people,
         source__in=[ReachSource.OUTREACH, ReachSource.TRAINING],
+        via__isnull=True,
     ).delete()
     linked = Q(person_id__in=people) | Q(person__merged_into_id__in=people)
     contacts = OutreachContact.objects.filter(linked, person__isnull=False).values_list(
@@ -427,8 +426,62 @@ def recompute_outreach_and_trainings(
         key = (kept[person], ended.year, ReachCategory.TRAINED, ReachSource.TRAINING)
         bits[(*key, agency, programme)] |= 1 << days.day_bit(ended)
     rows = [
-        (person, year, category, source, None, None, agency, programme)
+        (person, year, category, source, None, None, agency, programme, None)
         + tuple(days.split(value))
         for (person, year, category, source, agency, programme), value in bits.items()
     ]
     sink(ReachActivity, ACTIVITY_COLUMNS, rows)
+
+
+# ------------------------------------------------------- reached indirectly
+
+DIRECT = [ReachCategory.CHILD, ReachCategory.ADULT]
+SOURCE_FIELDS = ["source", "enrolment_id", "service_id", "agency_id", "programme_id"]
+
+
+def indirect_rows(through: set[int]) -> list[tuple]:
+    """The rows of the people reached through ``through``: for each source that
+    served one of them, the days on which it did while another member of their
+    household lived with them (both memberships open on that day)."""
+    members = household_members(through)
+    by_household: dict[int, list[tuple[int, date, date]]] = defaultdict(list)
+    for household, person, start, end in members:
+        by_household[household].append((person, start, end))
+    served: dict[int, list[tuple]] = defaultdict(list)
+    for batch in chunks(sorted(through)):
+        rows = ReachActivity.objects.filter(
+            person_id__in=batch, category__in=DIRECT, via__isnull=True
+        ).values_list("person_id", "year", *SOURCE_FIELDS, *WORDS)
+        for person, year, *source, w0, w1, w2, w3, w4, w5 in rows:
+            served[person].append(
+                (year, tuple(source), days.join([w0, w1, w2, w3, w4, w5]))
+            )
+    out: dict[tuple, int] = defaultdict(int)
+    for household in by_household.values():
+        for x, x_from, x_until in household:
+            if x not in through or x not in served:
+                continue
+            for y, y_from, y_until in household:
+                low, high = max(y_from, x_from), min(y_until, x_until)
+                if y == x or low > high:
+                    continue
+                for year, source, bits in served[x]:
+                    if low.year <= year <= high.year:
+                        together = bits & days.range_bits(year, low, high)
+                        if together:
+                            out[(y, year, source, x)] |= together
+    return [
+        (y, year, ReachCategory.INDIRECT, *source, x, *days.split(bits))
+        for (y, year, source, x), bits in out.items()
+    ]
+
+
+def recompute_indirect(through: list[int], sink: Sink = insert_rows) -> set[int]:
+    """Rewrite the rows of the people reached through these people; the people
+    whose rows changed (before and after)."""
+    old = ReachActivity.objects.filter(via_id__in=through)
+    touched = set(old.values_list("person_id", flat=True).distinct())
+    old.delete()
+    rows = indirect_rows(set(through))
+    sink(ReachActivity, ACTIVITY_COLUMNS, rows)
+    return touched | {r[0] for r in rows}

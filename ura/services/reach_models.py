@@ -40,6 +40,8 @@ class ReachCategory(models.TextChoices):
     CHILD = "child", _("Child directly supported")
     ADULT = "adult", _("Parent or caregiver supported")
     TRAINED = "trained", _("Professional trained")
+    # Lived with someone a source served, on the days it served them.
+    INDIRECT = "indirect", _("Reached indirectly")
 
 
 class ReachSource(models.TextChoices):
@@ -49,6 +51,10 @@ class ReachSource(models.TextChoices):
 
 
 class ReachActivity(models.Model):
+    """The days one source (an enrolment; a team's or a trainer's work with one
+    person) served a person in a year; and, as ``indirect`` rows, the days on
+    which it served someone they lived with."""
+
     person = _link("people.Person")  # the kept record when two were merged
     year = models.PositiveSmallIntegerField()
     category = models.CharField(max_length=8, choices=ReachCategory.choices)
@@ -57,10 +63,13 @@ class ReachActivity(models.Model):
     service = _link("directory.Service", null=True)
     agency = _link("accounts.Agency")
     programme = _link("directory.Programme", null=True)
+    # For people reached indirectly: the household member the source served.
+    via = _link("people.Person", null=True)
     w0, w1, w2, w3, w4, w5 = _word(), _word(), _word(), _word(), _word(), _word()
 
     class Meta:
         indexes = [
+            models.Index(fields=["via"], name="reach_activity_via"),
             models.Index(fields=["year", "agency"], name="reach_activity_agency"),
             models.Index(fields=["year", "programme"], name="reach_activity_prog"),
             models.Index(fields=["year", "service"], name="reach_activity_service"),

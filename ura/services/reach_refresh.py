@@ -272,9 +272,14 @@ def _changes(
                 "person_id", flat=True
             )
         )
-    # Their households' figures change with theirs (people reached indirectly).
-    affected = people | touched
-    affected |= {m[1] for m in build.household_members(affected)}
+    # Whose rows or households changed: the people reached through them too.
+    through = people | touched
+    job.total += len(through)
+    affected = set(through)
+    for batch in build.chunks(sorted(through)):
+        with transaction.atomic():
+            affected |= build.recompute_indirect(batch)
+        _step(job, len(batch), progress)
     job.total += len(affected)
     for batch in build.chunks(sorted(affected)):
         with transaction.atomic():
@@ -326,7 +331,15 @@ def _everything(
             build.recompute_outreach_and_trainings(batch, sink=spool)
         spool.flush(ReachActivity)
         people |= others
-        people |= {m[1] for m in build.household_members(people)}
+        job.total += len(people)
+        reached: set[int] = set()
+        for batch in build.chunks(sorted(people)):
+            rows = build.indirect_rows(set(batch))
+            reached |= {r[0] for r in rows}
+            spool(ReachActivity, build.ACTIVITY_COLUMNS, rows)
+            _step(job, len(batch), progress)
+        spool.flush(ReachActivity)
+        people |= reached
         job.total += len(people)
         for batch in build.chunks(sorted(people)):
             reach_people.recompute_people(batch, sink=spool)
