@@ -68,9 +68,9 @@ def test_the_person_page_has_a_small_fixed_query_budget(
     url = reverse("people:detail", args=[world.people["own"].pk])
     client.get(url)
     # The record, its level, the user's teams, households, open duplicates, the
-    # child's cases, the audit event (with PostgreSQL's advisory lock) and the
-    # session.
-    with django_assert_max_num_queries(17):
+    # child's cases and referrals, the audit event (with PostgreSQL's advisory
+    # lock) and the session.
+    with django_assert_max_num_queries(18):
         assert client.get(url).status_code == 200
 
 

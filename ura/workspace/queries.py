@@ -6,7 +6,13 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from ura.access.models import GrantReason
-from ura.access.rules import Permission, may, roles_of, visible_grants
+from ura.access.rules import (
+    Permission,
+    may,
+    roles_of,
+    visible_grant_branches,
+    visible_grants,
+)
 from ura.accounts.models import Agency, Role, User
 from ura.people.models import Person
 from ura.places.models import Place
@@ -67,6 +73,20 @@ class PeoplePanel:
 IDS_AT_ONCE = 10_000
 
 
+def _person_ids(user: User, condition: Q) -> set[int]:
+    """The ids of the people behind the user's grants that meet ``condition``
+    (at most IDS_AT_ONCE + 1 grants), one index-only branch per kind of grantee."""
+    branches = [
+        branch.filter(condition).values_list("person_id", flat=True)
+        for branch in visible_grant_branches(user)
+    ]
+    if not branches:
+        return set()
+    first, *others = branches
+    union = first.union(*others, all=True) if others else first
+    return set(union[: IDS_AT_ONCE + 1])
+
+
 def people_panels(user: User) -> list[PeoplePanel]:
     if not may(user, Permission.VIEW_PEOPLE):
         return []
@@ -77,7 +97,7 @@ def people_panels(user: User) -> list[PeoplePanel]:
         title, condition = ROLE_LISTS[role]
         # The grants that reach the user are already the people they may see.
         grants = visible_grants(user).filter(condition)
-        ids = set(grants.values_list("person_id", flat=True)[: IDS_AT_ONCE + 1])
+        ids = _person_ids(user, condition)
         if len(ids) <= IDS_AT_ONCE:
             people = Person.objects.filter(pk__in=sorted(ids))
             total = len(ids)
