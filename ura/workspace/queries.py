@@ -123,8 +123,13 @@ def team_caseloads(user: User) -> list[User]:
     )
     # One grouped read of the members' own grants (the grant_user index), instead
     # of a join from every member to every grant that reaches the supervisor.
+    # The user branch of the grants that reach the supervisor: read from the
+    # covering grant_user index alone (with the teams' OR it fetched every row).
+    branches = visible_grant_branches(user)
+    if not branches:
+        return members
     counts = dict(
-        visible_grants(user)
+        branches[0]
         .filter(user_id__in=[member.pk for member in members])
         .values_list("user_id")
         .annotate(n=Count("person_id", distinct=True))
