@@ -333,7 +333,8 @@ def _by_source(
     sql = (
         f"SELECT {key} AS k, COUNT(*) FROM ({people}) t "  # noqa: S608
         "JOIN services_reachpersonyear py ON py.person_id = t.person_id "
-        f"AND py.year = t.y WHERE 1 = 1{where} GROUP BY k"
+        f"AND py.year = t.y WHERE py.year BETWEEN {filters.start.year} "
+        f"AND {filters.end.year}{where} GROUP BY k"
     )
     counted: Counter[Key] = Counter()
     with connection.cursor() as cursor:

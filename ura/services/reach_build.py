@@ -144,13 +144,17 @@ class YearSpool:
     start and gone when the refresh ends."""
 
     def __init__(self) -> None:
-        self.files: dict[tuple[type, int], tuple[list[str], IO[bytes]]] = {}
+        self.files: dict[tuple[type, tuple], tuple[list[str], IO[bytes]]] = {}
 
     def __call__(self, model: type, columns: list[str], rows: list[tuple]) -> None:
-        year = columns.index("year")
-        by_year: dict[int, list[tuple]] = defaultdict(list)
+        # Activity rows by year and programme: a partner's figures read the rows
+        # of their programmes, side by side.
+        keys = [columns.index("year")]
+        if "programme_id" in columns:
+            keys.append(columns.index("programme_id"))
+        by_year: dict[tuple, list[tuple]] = defaultdict(list)
         for row in rows:
-            by_year[row[year]].append(row)
+            by_year[tuple(row[k] or 0 for k in keys)].append(row)
         for y, chunk in by_year.items():
             if (model, y) not in self.files:
                 # Closed by flush() or close().
@@ -159,7 +163,7 @@ class YearSpool:
             pickle.dump(chunk, self.files[(model, y)][1])
 
     def flush(self, model: type) -> None:
-        for key in sorted(k for k in self.files if k[0] is model):
+        for key in sorted((k for k in self.files if k[0] is model), key=lambda k: k[1]):
             columns, handle = self.files.pop(key)
             handle.seek(0)
             with transaction.atomic():

@@ -106,7 +106,12 @@ class ReachPersonYear(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "year"], name="reach_person_year")
         ]
-        indexes = [models.Index(fields=["year", "place"], name="reach_year_place")]
+        indexes = [
+            # A year's rows are written together (reach_build.YearSpool): read by
+            # year alone, they come in the order they lie on disk.
+            models.Index(fields=["year"], name="reach_person_year_only"),
+            models.Index(fields=["place", "year"], name="reach_place_year"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.year}"
