@@ -1126,6 +1126,11 @@ def main() -> None:
     setup_django()
     from django.core.management import call_command
     from django.db import connection
+    from django.urls import get_resolver
+
+    # Every page module now, while the tree is as it is: the pages are timed
+    # last, and the modules must not change under a run.
+    assert get_resolver().url_patterns
 
     from ura.people.models import Person
     from ura.services.models import Attendance, Enrolment
