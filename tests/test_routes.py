@@ -225,7 +225,7 @@ ROUTES = {
     "api:services_session_detail": "access_session (test_delivery_api)",
     "api:services_attendance_list": "access_session (test_delivery_api)",
     "api:services_attendance_save": "access_session (test_delivery_api)",
-    "services:training_list": "RECORD_TRAININGS, organiser's (tests/services_training/)",
+    "services:training_list": "RECORD_TRAININGS, organiser's (services_training)",
     "services:training_create": "RECORD_TRAININGS, own agency (services_training)",
     "services:training_detail": "access_training: organiser only (services_training)",
     "services:training_edit": "access_training (tests/services_training/)",
