@@ -37,9 +37,10 @@ from ura.services.reach_models import (
 
 logger = logging.getLogger(__name__)
 
-# A page refreshes inline when at most this many changes wait (a few hundred
-# enrolments and their households: well under a second).
-INLINE_LIMIT = 200
+# A page refreshes inline when at most this many changes wait: with their
+# households, about half a second with a million people (133 changes took 1.3 s
+# on a busy machine; docs/benchmarks.md). More wait for the scheduled refresh.
+INLINE_LIMIT = 50
 # ... or when the whole database is this small (a new or a test deployment).
 SMALL_DATABASE = 2000  # enrolments
 # A running refresh writes its progress after every batch; one silent this long
