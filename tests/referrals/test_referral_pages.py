@@ -118,6 +118,9 @@ def test_a_referral_from_a_case_to_its_outcome(world, signed_in):
     home = worker.get(reverse("workspace:home"))
     assert "Referral answers and outcomes" in home.text
     assert referral.reference in home.text
+    # An answered referral shows when it last changed, not a deadline already met.
+    answers = home.text.split('data-panel="referral-answers"')[1].split("</section>")[0]
+    assert "Last change" in answers and "Answer due" not in answers
     mine = worker.get(reverse("referrals:detail", args=[referral.pk]))
     assert "CanaryOutcome: attends daily" in mine.text
     assert [s for s in ("Sent", "Received", "Accepted", "Service started", "Completed")
