@@ -141,6 +141,16 @@ def test_search_text_follows_an_edit(world):
     assert _names(world, text="ćendra") == ["Qendra ditore"]
 
 
+def test_search_text_follows_a_renamed_agency(world):
+    add_service(world, "Qendra ditore", agency="csw_pr")
+    assert _names(world, text="lulishtja") == []
+    agency = world.agencies["csw_pr"]
+    agency.name = "Lulishtja e Fëmijëve"
+    agency.save()
+    assert _names(world, text="lulishtja") == ["Qendra ditore"]
+    assert _names(world, text="csw") == []
+
+
 def test_the_filters_combine(world):
     prizren = world.places["prizren"]
     add_service(world, "Fits", min_age=5, max_age=15, sex="female", languages=["sq"])
