@@ -29,6 +29,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from ura.core import checks  # noqa: F401 - registers the deploy checks
+        from ura.core.lookups import register
+
+        register()
 
         post_migrate.connect(
             sqlite_gather_statistics, sender=self, dispatch_uid="ura-sqlite-analyze"

@@ -99,7 +99,7 @@ def people_panels(user: User) -> list[PeoplePanel]:
         grants = visible_grants(user).filter(condition)
         ids = _person_ids(user, condition)
         if len(ids) <= IDS_AT_ONCE:
-            people = Person.objects.filter(pk__in=sorted(ids))
+            people = Person.objects.filter(pk__in_ids=sorted(ids))
             total = len(ids)
         else:
             people = Person.objects.filter(pk__in=grants.values("person_id"))
