@@ -183,22 +183,15 @@ def supervisor_panels(user: User) -> SupervisorPanels | None:
     silent_ids = [case.pk for case in silent[:PANEL_SIZE]]
     shown = Case.objects.filter(pk__in=[*overdue_high_ids, *silent_ids])
     by_id = {case.pk: case for case in shown.select_related("person__place", "worker")}
-    # The approvals waiting on the team's open cases, found from the cases' worker
-    # and supervisor indexes rather than from a list of 1,200 case ids (Django
-    # spent more time writing that list than the database reading it), kept to the
-    # cases read above (the ones this supervisor may see); only the ten shown are
-    # read in full.
-    team_cases = {case.pk for case in rows}
+    # The approvals waiting on the team's open cases: their 1,200 ids as one
+    # parameter (``__in_ids``; Django spent more time writing them one by one than
+    # the database reading the approvals). Through the cases' worker and
+    # supervisor instead, SQLite read every open case in the country (3 s). Only
+    # the ten shown are read in full.
     waiting = Approval.objects.filter(
-        Q(case__supervisor=user) | Q(case__worker__in=workers),
-        decision=Decision.PENDING,
-        case__status=CaseStatus.OPEN,
+        decision=Decision.PENDING, case_id__in_ids=sorted(case.pk for case in rows)
     ).order_by("requested_at", "pk")
-    approval_ids = [
-        pk
-        for pk, case_id in waiting.values_list("pk", "case_id")
-        if case_id in team_cases
-    ]
+    approval_ids = list(waiting.values_list("pk", flat=True))
     approvals = list(
         Approval.objects.filter(pk__in=approval_ids[:PANEL_SIZE])
         .select_related("case__person", "requested_by")
