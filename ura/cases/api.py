@@ -6,21 +6,20 @@ documents, ...), which own the paths below ``/cases/{id}/<their part>``. The sam
 sight, 403 for a case in sight that the caller may not change.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from functools import partial
+
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from ura.access.cases import CaseUse, access_case, may_on_case
 from ura.access.rules import Permission, access_person, may
 from ura.accounts.models import Agency, User
 from ura.api.errors import FieldErrors
-from ura.api.models import IdempotencyKey
+from ura.api.writes import Mapped, api_write, idempotent_create
 from ura.cases import actions, queries, transfer_actions, transfer_queries
 from ura.cases.models import Case, Transfer
 from ura.cases.schemas import (
@@ -90,26 +89,16 @@ def _team_view(case: Case) -> dict:
     return case_out(case, concerns=_concerns(case), summary=case.report_summary)
 
 
-def _field_errors(exc: ValidationError, **rename: str) -> FieldErrors:
-    errors = FieldErrors.from_validation(exc).errors
-    return FieldErrors({rename.get(k, k): v for k, v in errors.items()})
-
-
-class _Rows:
-    """A list sliced lazily, so pagination counts and slices in the database."""
-
-    def __init__(self, queryset, build) -> None:  # noqa: ANN001
-        self.queryset = queryset
-        self.build = build
-
-    def __len__(self) -> int:
-        return self.queryset.count()
-
-    def count(self) -> int:
-        return self.queryset.count()
-
-    def __getitem__(self, index):  # noqa: ANN001, ANN204
-        return self.build(list(self.queryset[index]))
+# The case actions' NotAllowed is a 403.
+_write = partial(api_write, not_allowed=(actions.NotAllowed,))
+# An open or already decided transfer is a conflict; the rest are field errors,
+# named as the API names them.
+_transfer_write = partial(
+    api_write,
+    not_allowed=(actions.NotAllowed,),
+    conflicts=("open_transfer", "decided"),
+    rename={"to_agency": "to_agency_id", "worker": "worker_id"},
+)
 
 
 # The case itself ----------------------------------------------------------------
@@ -127,11 +116,8 @@ def case_list(request: HttpRequest, filters: Query[CaseFilters]):  # noqa: ANN20
     cases = queries.case_search(user=request.user, filters=wanted).select_related(
         "supervisor", "agency"
     )
-    return _Rows(
-        cases,
-        lambda rows: [
-            case_out(c, concerns=[x.concern for x in c.concerns.all()]) for c in rows
-        ],
+    return Mapped(
+        cases, lambda c: case_out(c, concerns=[x.concern for x in c.concerns.all()])
     )
 
 
@@ -141,47 +127,29 @@ def case_create(request: HttpRequest, payload: CaseIn):  # noqa: ANN201
     responsible worker. Send an ``Idempotency-Key`` header so that a retry after a
     lost answer returns the same case instead of opening a second one."""
     _require(request, Permission.OPEN_CASE)
-    key = request.headers.get("Idempotency-Key", "")[:100]
-    if key:
-        done = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-        if done is not None:
-            return Status(200, _replayed(request, done))
-    person, _level = access_person(request.user, payload.person_id, to_edit=True)
-    try:
-        with transaction.atomic():
-            case = actions.case_open(
-                actor=request.user,
-                person=person,
-                risk_level=payload.risk_level.value,
-                reported_on=payload.reported_on,
-                reported_by=payload.reported_by.value,
-                concerns=payload.concerns,
-                report_summary=payload.report_summary,
-                request=request,
-            )
-            if key:
-                IdempotencyKey.objects.create(
-                    user=request.user,
-                    key=key,
-                    object_type=CASE_TYPE,
-                    object_id=str(case.pk),
-                )
-    except ValidationError as exc:
-        raise _field_errors(exc) from exc
-    except actions.NotAllowed:
-        raise PermissionDenied from None
-    except IntegrityError:
-        # The same key raced in from a parallel retry: answer with the first one.
-        done = get_object_or_404(IdempotencyKey, user=request.user, key=key)
-        return Status(200, _replayed(request, done))
-    return Status(201, _case_detail(request, case.pk))
 
+    def case_open() -> Case:
+        # Read after the key is looked up: a retry gets its first answer even
+        # where the child would no longer pass.
+        person, _level = access_person(request.user, payload.person_id, to_edit=True)
+        return actions.case_open(
+            actor=request.user,
+            person=person,
+            risk_level=payload.risk_level.value,
+            reported_on=payload.reported_on,
+            reported_by=payload.reported_by.value,
+            concerns=payload.concerns,
+            report_summary=payload.report_summary,
+            request=request,
+        )
 
-def _replayed(request: HttpRequest, done: IdempotencyKey) -> dict:
-    if done.object_type != CASE_TYPE:
-        message = _("This Idempotency-Key was already used for another request.")
-        raise FieldErrors({"Idempotency-Key": [message]})
-    return _case_detail(request, done.object_id)
+    return idempotent_create(
+        request,
+        CASE_TYPE,
+        case_open,
+        lambda pk: _case_detail(request, pk),
+        not_allowed=(actions.NotAllowed,),
+    )
 
 
 def _case_detail(request: HttpRequest, case_id: object) -> dict:
@@ -210,8 +178,8 @@ def case_update(request: HttpRequest, case_id: int, payload: CasePatch):  # noqa
     version = data.pop("version")
     concerns = data.pop("concerns", None)
     data = {k: getattr(v, "value", v) for k, v in data.items() if v is not None}
-    try:
-        actions.case_update(
+    _write(
+        lambda: actions.case_update(
             actor=request.user,
             case=case,
             data=data,
@@ -219,12 +187,7 @@ def case_update(request: HttpRequest, case_id: int, payload: CasePatch):  # noqa
             expected_version=version,
             request=request,
         )
-    except ValidationError as exc:
-        if getattr(exc, "code", None) == "stale":
-            raise HttpError(409, exc.messages[0]) from exc
-        raise _field_errors(exc) from exc
-    except actions.NotAllowed:
-        raise PermissionDenied from None
+    )
     return _team_view(case)
 
 
@@ -235,20 +198,16 @@ def case_assign(request: HttpRequest, case_id: int, payload: AssignIn):  # noqa:
     worker = User.objects.filter(pk=payload.worker_id, is_active=True).first()
     if worker is None:
         raise FieldErrors({"worker_id": [_("No such worker.")]})
-    try:
-        actions.case_assign(
+    _write(
+        lambda: actions.case_assign(
             actor=request.user,
             case=case,
             worker=worker,
             expected_version=payload.version,
             request=request,
-        )
-    except ValidationError as exc:
-        if getattr(exc, "code", None) == "stale":
-            raise HttpError(409, exc.messages[0]) from exc
-        raise _field_errors(exc, worker="worker_id") from exc
-    except actions.NotAllowed:
-        raise PermissionDenied from None
+        ),
+        rename={"worker": "worker_id"},
+    )
     return _team_view(case)
 
 
@@ -275,14 +234,6 @@ def transfer_out(transfer: Transfer, *, show_text: bool) -> dict:
     }
 
 
-def _transfer_errors(exc: ValidationError) -> Exception:
-    """A transfer already open or already decided is a conflict; the rest are
-    field errors."""
-    if getattr(exc, "code", None) in {"open_transfer", "decided"}:
-        return HttpError(409, exc.messages[0])
-    return _field_errors(exc, to_agency="to_agency_id", worker="worker_id")
-
-
 @router.post("/{int:case_id}/transfers", response={201: TransferOut})
 def case_transfer_propose(request: HttpRequest, case_id: int, payload: TransferIn):  # noqa: ANN201
     """Propose moving the case to another social work agency. Without consent to
@@ -292,8 +243,8 @@ def case_transfer_propose(request: HttpRequest, case_id: int, payload: TransferI
     to_agency = Agency.objects.filter(pk=payload.to_agency_id).first()
     if to_agency is None:
         raise FieldErrors({"to_agency_id": [_("No such agency.")]})
-    try:
-        transfer = transfer_actions.transfer_propose(
+    transfer = _transfer_write(
+        lambda: transfer_actions.transfer_propose(
             actor=request.user,
             case=case,
             to_agency=to_agency,
@@ -303,10 +254,7 @@ def case_transfer_propose(request: HttpRequest, case_id: int, payload: TransferI
             else "",
             request=request,
         )
-    except ValidationError as exc:
-        raise _transfer_errors(exc) from exc
-    except actions.NotAllowed:
-        raise PermissionDenied from None
+    )
     return Status(201, transfer_out(transfer, show_text=True))
 
 
@@ -319,9 +267,7 @@ def case_transfer_list(request: HttpRequest, case_id: int):  # noqa: ANN201
     transfers = case.transfers.select_related(
         "from_agency", "to_agency", "proposed_by", "decided_by"
     )
-    return _Rows(
-        transfers, lambda rows: [transfer_out(t, show_text=show_text) for t in rows]
-    )
+    return Mapped(transfers, lambda t: transfer_out(t, show_text=show_text))
 
 
 @router.post(
@@ -331,14 +277,11 @@ def case_transfer_withdraw(request: HttpRequest, case_id: int, transfer_id: int)
     """Whoever proposed the transfer takes it back before it is answered."""
     case = access_case(request.user, case_id, to=CaseUse.WORK)
     transfer = transfer_queries.case_transfer(case, transfer_id)
-    try:
-        transfer_actions.transfer_withdraw(
+    _transfer_write(
+        lambda: transfer_actions.transfer_withdraw(
             actor=request.user, transfer=transfer, request=request
         )
-    except ValidationError as exc:
-        raise _transfer_errors(exc) from exc
-    except actions.NotAllowed:
-        raise PermissionDenied from None
+    )
     return transfer_out(transfer, show_text=True)
 
 
@@ -348,9 +291,9 @@ def case_transfers_incoming(request: HttpRequest):  # noqa: ANN201
     """Cases proposed to the caller's agency, the longest waiting first, with only
     what is needed to decide. Audited."""
     _require(request, Permission.DECIDE_TRANSFERS)
-    return _Rows(
+    return Mapped(
         transfer_queries.incoming_transfers(request.user),
-        lambda rows: [
+        page=lambda rows: [
             summary.as_dict()
             for summary in transfer_queries.incoming_audited(
                 user=request.user, transfers=rows, request=request
@@ -379,14 +322,11 @@ def case_transfer_accept(request: HttpRequest, transfer_id: int, payload: Accept
     worker = User.objects.filter(pk=payload.worker_id).first()
     if worker is None:
         raise FieldErrors({"worker_id": [_("No such worker.")]})
-    try:
-        transfer_actions.transfer_accept(
+    _transfer_write(
+        lambda: transfer_actions.transfer_accept(
             actor=request.user, transfer=transfer, worker=worker, request=request
         )
-    except ValidationError as exc:
-        raise _transfer_errors(exc) from exc
-    except actions.NotAllowed:
-        raise PermissionDenied from None
+    )
     return transfer_out(transfer, show_text=True)
 
 
@@ -397,15 +337,12 @@ def case_transfer_decline(request: HttpRequest, transfer_id: int, payload: Decli
     transfer = transfer_queries.incoming_transfer_to_decide(
         user=request.user, transfer_id=transfer_id
     )
-    try:
-        transfer_actions.transfer_decline(
+    _transfer_write(
+        lambda: transfer_actions.transfer_decline(
             actor=request.user,
             transfer=transfer,
             comment=payload.comment,
             request=request,
         )
-    except ValidationError as exc:
-        raise _transfer_errors(exc) from exc
-    except actions.NotAllowed:
-        raise PermissionDenied from None
+    )
     return transfer_out(transfer, show_text=True)

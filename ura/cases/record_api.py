@@ -14,8 +14,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from pydantic import ConfigDict, Field
 from ura.access.cases import CaseUse, access_case
 from ura.accounts.models import User
 from ura.api.errors import FieldErrors
-from ura.api.models import IdempotencyKey
+from ura.api.writes import KeyReused, api_write, idempotent_create
 from ura.cases import record_queries
 from ura.cases.actions import NotAllowed
 from ura.cases.consent_actions import consent_record, consent_withdraw
@@ -196,42 +195,21 @@ def _create(
     case: Case,
     model: type[models.Model],
     make: Callable[[], models.Model],
-) -> models.Model | tuple[int, models.Model]:
+    out: Callable[[Any], dict],
+) -> Status:
     """Run ``make`` once per Idempotency-Key: a retry gets the first record back
     (status 200 instead of 201). Field errors become 422, ``NotAllowed`` 403."""
-    key = request.headers.get("Idempotency-Key", "")[:100]
-    label = model._meta.label_lower
 
-    def earlier(done: IdempotencyKey) -> models.Model:
-        found = model._default_manager.filter(pk=done.object_id, case=case).first()
-        if done.object_type != label or found is None:
-            raise FieldErrors(
-                {"Idempotency-Key": [_("This key was used for another request.")]}
-            )
-        return found
+    def earlier(pk: int) -> dict:
+        # A key that names a record of another case came with another request.
+        found = model._default_manager.filter(pk=pk, case=case).first()
+        if found is None:
+            raise KeyReused()
+        return out(found)
 
-    if key:
-        done = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-        if done is not None:
-            return 200, earlier(done)
-    try:
-        with transaction.atomic():
-            made = make()
-            if key:
-                IdempotencyKey.objects.create(
-                    user=request.user, key=key, object_type=label, object_id=made.pk
-                )
-    except ValidationError as exc:
-        raise FieldErrors.from_validation(exc) from exc
-    except NotAllowed:
-        raise PermissionDenied from None
-    except IntegrityError:
-        # The same key raced in from a parallel retry: answer with the first one.
-        done = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-        if done is None:
-            raise
-        return 200, earlier(done)
-    return 201, made
+    return idempotent_create(
+        request, model._meta.label_lower, make, earlier, not_allowed=(NotAllowed,)
+    )
 
 
 @router.get("/{int:case_id}/notes", response=NotesPage)
@@ -245,7 +223,7 @@ def case_note_create(request: HttpRequest, case_id: int, payload: NoteIn):  # no
     """Add a note. Notes are never changed: a correction is a new note. A note with
     ``contact_with`` is the case's first or latest contact."""
     case = access_case(request.user, case_id, to=CaseUse.WORK)
-    status, note = _create(
+    return _create(
         request,
         case,
         CaseNote,
@@ -258,8 +236,8 @@ def case_note_create(request: HttpRequest, case_id: int, payload: NoteIn):  # no
             body=payload.body,
             request=request,
         ),
+        NoteOut.of,
     )
-    return Status(status, NoteOut.of(note))
 
 
 @router.get("/{int:case_id}/documents", response=DocumentsPage)
@@ -280,15 +258,15 @@ def case_document_upload(
     case = access_case(request.user, case_id, to=CaseUse.WORK)
     if len(title) > TITLE_MAX_CHARS:
         raise FieldErrors({"title": [_("This value is too long.")]})
-    status, document = _create(
+    return _create(
         request,
         case,
         CaseDocument,
         lambda: document_upload(
             actor=request.user, case=case, title=title, upload=file, request=request
         ),
+        DocumentOut.of,
     )
-    return Status(status, DocumentOut.of(document))
 
 
 @router.get("/{int:case_id}/documents/{int:document_id}", response={200: None})
@@ -312,13 +290,13 @@ def case_consent_create(request: HttpRequest, case_id: int, payload: ConsentIn):
     case = access_case(request.user, case_id, to=CaseUse.WORK)
     data = payload.dict()
     data["given_by"] = payload.given_by.value
-    status, consent = _create(
+    return _create(
         request,
         case,
         Consent,
         lambda: consent_record(actor=request.user, case=case, request=request, **data),
+        ConsentOut.of,
     )
-    return Status(status, ConsentOut.of(consent))
 
 
 @router.post("/{int:case_id}/consents/{int:consent_id}/withdraw", response=ConsentOut)
@@ -332,15 +310,13 @@ def case_consent_withdraw(
         consent_id=consent_id,
         request=request,
     )
-    try:
-        consent_withdraw(
+    api_write(
+        lambda: consent_withdraw(
             actor=request.user,
             consent=consent,
             withdrawn_on=payload.withdrawn_on,
             request=request,
-        )
-    except ValidationError as exc:
-        raise FieldErrors.from_validation(exc) from exc
-    except NotAllowed:
-        raise PermissionDenied from None
+        ),
+        not_allowed=(NotAllowed,),
+    )
     return ConsentOut.of(consent)

@@ -12,8 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -25,7 +24,7 @@ from ura.access.cases import CaseUse, access_case
 from ura.access.rules import Permission, may
 from ura.accounts.models import Agency, User
 from ura.api.errors import FieldErrors
-from ura.api.models import IdempotencyKey
+from ura.api.writes import KeyReused, api_write, idempotent_create
 from ura.audit.actions import record
 from ura.audit.models import AuditAction
 from ura.cases import approval_actions, assessment_actions, plan_actions
@@ -46,15 +45,8 @@ C = "/{int:case_id}"
 
 
 def _do(action: Callable[..., T], **kwargs: Any) -> T:
-    """Run an action; its refusals become the API's answers."""
-    try:
-        return action(**kwargs)
-    except NotAllowed:
-        raise PermissionDenied from None
-    except ValidationError as exc:
-        if getattr(exc, "code", None) == "stale":
-            raise HttpError(409, exc.messages[0]) from exc
-        raise FieldErrors.from_validation(exc) from exc
+    """Run an action; its refusals become the API's answers (``api_write``)."""
+    return api_write(lambda: action(**kwargs), not_allowed=(NotAllowed,))
 
 
 def _listed(request: HttpRequest, case: Case, what: str) -> None:
@@ -595,57 +587,39 @@ def case_review_list(request: HttpRequest, case_id: int):  # noqa: ANN201
     return q.reviews_of(case).prefetch_related("progress")
 
 
-def _review_done(case: Case, done: IdempotencyKey) -> Any:
-    """The review an earlier call with this key made."""
-    review = None
-    if done.object_type == "cases.review":
-        review = q.reviews_of(case).filter(pk=done.object_id).first()
-    if review is None:
-        raise HttpError(409, _("This Idempotency-Key was used for another request."))
-    return review
-
-
 @router.post(f"{C}/reviews", response={200: ReviewOut, 201: ReviewOut})
 def case_review_create(request: HttpRequest, case_id: int, payload: ReviewIn):  # noqa: ANN201
     """A review: progress on open actions of the approved plan; the next review
     falls due counted from it. Send an ``Idempotency-Key`` header so that a retry
     after a lost answer returns the same review (200) instead of a second one."""
     case = access_case(request.user, case_id, to=CaseUse.WORK)
-    key = request.headers.get("Idempotency-Key", "")[:100]
-    done = (
-        IdempotencyKey.objects.filter(user=request.user, key=key).first()
-        if key
-        else None
-    )
-    if done is not None:
-        return Status(200, _review_done(case, done))
     progress = {
         p.action_id: {"status": p.status.value, "note": p.note}
         for p in payload.progress
     }
-    try:
-        with transaction.atomic():
-            review = _do(
-                plan_actions.review_hold,
-                actor=request.user,
-                case=case,
-                held_on=payload.held_on,
-                summary=payload.summary,
-                progress=progress,
-                request=request,
-            )
-            if key:
-                IdempotencyKey.objects.create(
-                    user=request.user,
-                    key=key,
-                    object_type="cases.review",
-                    object_id=str(review.pk),
-                )
-    except IntegrityError:
-        # The same key raced in from a parallel retry: answer with the first one.
-        done = IdempotencyKey.objects.get(user=request.user, key=key)
-        return Status(200, _review_done(case, done))
-    return Status(201, review)
+
+    def review(pk: int) -> Any:
+        """The review of this case the key names; one of another case was made
+        by another request."""
+        found = q.reviews_of(case).filter(pk=pk).first()
+        if found is None:
+            raise KeyReused()
+        return found
+
+    return idempotent_create(
+        request,
+        "cases.review",
+        lambda: plan_actions.review_hold(
+            actor=request.user,
+            case=case,
+            held_on=payload.held_on,
+            summary=payload.summary,
+            progress=progress,
+            request=request,
+        ),
+        review,
+        not_allowed=(NotAllowed,),
+    )
 
 
 @router.get(f"{C}/reviews/{{int:review_id}}", response=ReviewOut)

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from ura.access.cases import visible_cases
 from ura.access.rules import Permission, may
 from ura.accounts.models import Agency, User
 from ura.api.errors import FieldErrors
-from ura.api.models import IdempotencyKey
+from ura.api.writes import Mapped, api_write, idempotent_create
 from ura.cases.models import Case
 from ura.conferences import actions, queries
 from ura.conferences.access import access_conference
@@ -124,10 +125,8 @@ def _detail(request: HttpRequest, conference_id: int, left_out=()) -> dict:  # n
     }
 
 
-def _refused(exc: ValidationError) -> FieldErrors | HttpError:
-    if getattr(exc, "code", None) == "stale":
-        return HttpError(409, exc.messages[0])
-    return FieldErrors.from_validation(exc)
+# The conference actions' NotAllowed is a 403.
+_write = partial(api_write, not_allowed=(actions.NotAllowed,))
 
 
 def _agency(agency_id: int | None, field: str) -> Agency | None:
@@ -167,7 +166,7 @@ def conference_list(request: HttpRequest, status: str = "current"):  # noqa: ANN
     if status not in queries.LIST_STATUSES:
         raise FieldErrors({"status": [_("Choose one of the allowed values.")]})
     conferences = queries.my_conferences(user=request.user, status=status)
-    return _Lazy(conferences, lambda page: [_conference(c) for c in page])
+    return Mapped(conferences, _conference)
 
 
 @router.post("", response={201: ConferenceDetailOut, 200: ConferenceDetailOut})
@@ -176,49 +175,43 @@ def conference_schedule(request: HttpRequest, payload: ScheduleIn):  # noqa: ANN
     which starts from the cases, members and open action items of the last.
     Send an ``Idempotency-Key`` header to make a retry safe."""
     _require(request, Permission.RUN_CONFERENCES)
-    key = request.headers.get("Idempotency-Key", "")[:100]
-    if key:
-        done = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-        if done is not None:
-            return Status(200, _detail(request, int(done.object_id)))
-    previous = (
-        access_conference(request.user, payload.previous_id, to_run=True)
-        if payload.previous_id
-        else None
+    # The cases left off the table are in the first answer only; a retry gets
+    # the conference as it is.
+    left_out: dict[int, list[Case]] = {}
+
+    def schedule() -> Conference:
+        # Read after the key is looked up: a retry gets its first answer even
+        # where the previous conference or a case would no longer pass.
+        previous = (
+            access_conference(request.user, payload.previous_id, to_run=True)
+            if payload.previous_id
+            else None
+        )
+        agency = _agency(payload.agency_id, "agency_id")
+        cases = [_case(request, pk, "case_ids") for pk in payload.case_ids]
+        scheduled = actions.conference_schedule(
+            actor=request.user,
+            agency=agency,
+            title=payload.title,
+            kind=payload.kind.value,
+            scheduled_at=payload.scheduled_at,
+            location=payload.location,
+            chair=_user(payload.chair_id, "chair_id"),
+            previous=previous,
+            cases=cases,
+            sharing_reason=payload.sharing_reason,
+            request=request,
+        )
+        left_out[scheduled.conference.pk] = scheduled.left_out
+        return scheduled.conference
+
+    return idempotent_create(
+        request,
+        "conferences.conference",
+        schedule,
+        lambda pk: _detail(request, pk, left_out.get(pk, ())),
+        not_allowed=(actions.NotAllowed,),
     )
-    agency = _agency(payload.agency_id, "agency_id")
-    cases = [_case(request, pk, "case_ids") for pk in payload.case_ids]
-    try:
-        with transaction.atomic():
-            scheduled = actions.conference_schedule(
-                actor=request.user,
-                agency=agency,
-                title=payload.title,
-                kind=payload.kind.value,
-                scheduled_at=payload.scheduled_at,
-                location=payload.location,
-                chair=_user(payload.chair_id, "chair_id"),
-                previous=previous,
-                cases=cases,
-                sharing_reason=payload.sharing_reason,
-                request=request,
-            )
-            if key:
-                IdempotencyKey.objects.create(
-                    user=request.user,
-                    key=key,
-                    object_type="conferences.conference",
-                    object_id=str(scheduled.conference.pk),
-                )
-    except ValidationError as exc:
-        raise _refused(exc) from exc
-    except actions.NotAllowed:
-        raise PermissionDenied from None
-    except IntegrityError:
-        done = get_object_or_404(IdempotencyKey, user=request.user, key=key)
-        return Status(200, _detail(request, int(done.object_id)))
-    detail = _detail(request, scheduled.conference.pk, scheduled.left_out)
-    return Status(201, detail)
 
 
 @router.get("/items/mine", response=list[ItemOut])
@@ -231,25 +224,7 @@ def my_action_items(request: HttpRequest):  # noqa: ANN201
         queries.items_viewed(user=request.user, items=items, request=request)
         return [_item(i) for i in items]
 
-    return _Lazy(queries.open_action_items_for(request.user), page)
-
-
-class _Lazy:
-    """Sliced lazily, so pagination counts and cuts in the database; only the
-    page is converted (and, for items, audited as viewed)."""
-
-    def __init__(self, queryset, convert) -> None:  # noqa: ANN001
-        self.queryset = queryset
-        self.convert = convert
-
-    def __len__(self) -> int:
-        return self.queryset.count()
-
-    def count(self) -> int:
-        return self.queryset.count()
-
-    def __getitem__(self, index):  # noqa: ANN001, ANN204
-        return self.convert(list(self.queryset[index]))
+    return Mapped(queries.open_action_items_for(request.user), page=page)
 
 
 @router.post("/items/{int:item_id}/progress", response=ItemOut)
@@ -259,19 +234,19 @@ def conference_item_progress(request: HttpRequest, item_id: int, payload: Progre
     item, _visible = queries.action_item_page(
         user=request.user, item_id=item_id, request=None
     )
-    try:
-        actions.action_item_progress(
+    # Not the caller's to act on: as if absent, like an item they cannot see.
+    api_write(
+        lambda: actions.action_item_progress(
             actor=request.user,
             item=item,
             status=payload.status,
             progress_note=payload.progress_note,
             expected_version=payload.version,
             request=request,
-        )
-    except ValidationError as exc:
-        raise _refused(exc) from exc
-    except actions.NotAllowed:
-        raise Http404 from None
+        ),
+        not_allowed=(actions.NotAllowed,),
+        not_allowed_as=Http404,
+    )
     return _item(item)
 
 
@@ -285,14 +260,8 @@ def _run(request: HttpRequest, conference_id: int) -> Conference:
     return access_conference(request.user, conference_id, to_run=True)
 
 
-def _do(write, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
-    """Call an action; its refusals become the API's answers."""
-    try:
-        write(*args, **kwargs)
-    except ValidationError as exc:
-        raise _refused(exc) from exc
-    except actions.NotAllowed:
-        raise PermissionDenied from None
+def _do(action: Callable[..., object], **kwargs: Any) -> None:
+    _write(lambda: action(**kwargs))
 
 
 @router.patch("/{int:conference_id}", response=ConferenceDetailOut)
@@ -431,21 +400,21 @@ def conference_item_add(request: HttpRequest, conference_id: int, payload: ItemI
     """An action item with one owner (``owner_user_id`` or ``owner_agency_id``)
     and a due date on or after the conference."""
     conference = _run(request, conference_id)
-    try:
-        item = actions.action_item_add(
+    case = _case(request, payload.case_id, "case_id")
+    owner_user = _user(payload.owner_user_id, "owner_user_id")
+    owner_agency = _agency(payload.owner_agency_id, "owner_agency_id")
+    item = _write(
+        lambda: actions.action_item_add(
             actor=request.user,
             conference=conference,
-            case=_case(request, payload.case_id, "case_id"),
+            case=case,
             description=payload.description,
-            owner_user=_user(payload.owner_user_id, "owner_user_id"),
-            owner_agency=_agency(payload.owner_agency_id, "owner_agency_id"),
+            owner_user=owner_user,
+            owner_agency=owner_agency,
             due_on=payload.due_on,
             request=request,
         )
-    except ValidationError as exc:
-        raise _refused(exc) from exc
-    except actions.NotAllowed:
-        raise PermissionDenied from None
+    )
     return Status(201, _item(item))
 
 

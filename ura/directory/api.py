@@ -1,20 +1,18 @@
 """/api/v1/directory: the service directory, with the pages' rules and actions."""
 
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
-from ninja.errors import HttpError
+from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 
 from ura.access.rules import Permission, may
 from ura.accounts.models import Agency
 from ura.api.errors import FieldErrors
-from ura.api.models import IdempotencyKey
+from ura.api.writes import Mapped, api_write, idempotent_create
 from ura.directory import actions, queries
 from ura.directory.models import Programme, Service
 from ura.directory.schemas import ServiceFilters, ServiceIn, ServiceOut, ServicePatch
@@ -54,23 +52,6 @@ def service_out(s: Service) -> dict:
         "is_active": s.is_active,
         "version": s.version,
     }
-
-
-class _Mapped:
-    """A queryset shaped lazily, so pagination counts and slices in the database."""
-
-    def __init__(self, rows, shape: Callable[[Any], dict]) -> None:  # noqa: ANN001
-        self.rows = rows
-        self.shape = shape
-
-    def __len__(self) -> int:
-        return self.rows.count()
-
-    def count(self) -> int:
-        return self.rows.count()
-
-    def __getitem__(self, index):  # noqa: ANN001, ANN204
-        return [self.shape(row) for row in self.rows[index]]
 
 
 def _require(request: HttpRequest, permission: Permission) -> None:
@@ -114,16 +95,8 @@ def _model_data(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _write(write: Callable[[], Any]) -> Any:
-    """Run an action; its refusals become JSON (422 per field, 409 stale)."""
-    try:
-        return write()
-    except ValidationError as exc:
-        if getattr(exc, "code", None) == "stale":
-            raise HttpError(409, exc.messages[0]) from exc
-        raise FieldErrors.from_validation(exc) from exc
-    except actions.NotAllowed:
-        raise PermissionDenied from None
+# The directory actions' NotAllowed is a 403.
+_write = partial(api_write, not_allowed=(actions.NotAllowed,))
 
 
 def _load(request: HttpRequest, service_id: int) -> dict:
@@ -139,7 +112,7 @@ def directory_service_list(request: HttpRequest, filters: Query[ServiceFilters])
     code = data.pop("place_code")
     place = _places([code], "place_code")[0] if code else None
     services = queries.service_search(request.user, place=place, **data)
-    return _Mapped(queries.with_places(services), service_out)
+    return Mapped(queries.with_places(services), service_out)
 
 
 @router.get("/services/{int:service_id}", response=ServiceOut)
@@ -166,45 +139,24 @@ def directory_service_create(request: HttpRequest, payload: ServiceIn):  # noqa:
     """Add a service of one of the caller's agencies. With an ``Idempotency-Key``
     header a retry gets the first answer (200) instead of a second service."""
     _require(request, Permission.MANAGE_SERVICES)
-    key = request.headers.get("Idempotency-Key", "")[:100]
-    if key:
-        done = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-        if done is not None:
-            return _replay(request, done)
-    data = _model_data(payload.dict())
-    agency = _agency(request, data.pop("agency_id"))
-    places = data.pop("places")
-    try:
-        with transaction.atomic():
-            service = _write(
-                lambda: actions.service_create(
-                    actor=request.user,
-                    agency=agency,
-                    data=data,
-                    places=places,
-                    request=request,
-                )
-            )
-            if key:
-                IdempotencyKey.objects.create(
-                    user=request.user,
-                    key=key,
-                    object_type=OBJECT_TYPE,
-                    object_id=str(service.pk),
-                )
-    except IntegrityError:
-        # The same key sent twice at once: the other request made the service.
-        done = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-        if not key or done is None:
-            raise
-        return _replay(request, done)
-    return Status(201, _load(request, service.pk))
 
+    def create() -> Service:
+        # Read after the key is looked up: a retry gets its first answer even where
+        # the agency or a place code would no longer pass.
+        data = _model_data(payload.dict())
+        agency = _agency(request, data.pop("agency_id"))
+        places = data.pop("places")
+        return actions.service_create(
+            actor=request.user, agency=agency, data=data, places=places, request=request
+        )
 
-def _replay(request: HttpRequest, done: IdempotencyKey) -> Status:
-    if done.object_type != OBJECT_TYPE:
-        raise HttpError(409, _("This Idempotency-Key was used for another request."))
-    return Status(200, _load(request, int(done.object_id)))
+    return idempotent_create(
+        request,
+        OBJECT_TYPE,
+        create,
+        lambda pk: _load(request, pk),
+        not_allowed=(actions.NotAllowed,),
+    )
 
 
 @router.patch("/services/{int:service_id}", response=ServiceOut)

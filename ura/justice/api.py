@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from functools import partial
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
-from ninja.errors import HttpError
+from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
 
 from ura.access.cases import CaseUse, may_on_case
 from ura.access.rules import Permission, may
 from ura.api.errors import FieldErrors
-from ura.api.models import IdempotencyKey
+from ura.api.writes import Mapped, api_write, idempotent_create
 from ura.cases.models import Case
 from ura.justice import actions, queries
 from ura.justice.detention import DetentionStatus
@@ -117,23 +113,6 @@ def report_out(r: DiscriminationReport, *, narratives: bool) -> dict:
     }
 
 
-class _Mapped:
-    """A queryset shaped lazily, so pagination counts and slices in the database."""
-
-    def __init__(self, rows, shape: Callable[[Any], dict]) -> None:  # noqa: ANN001
-        self.rows = rows
-        self.shape = shape
-
-    def __len__(self) -> int:
-        return self.rows.count()
-
-    def count(self) -> int:
-        return self.rows.count()
-
-    def __getitem__(self, index):  # noqa: ANN001, ANN204
-        return [self.shape(row) for row in self.rows[index]]
-
-
 # --- Input --------------------------------------------------------------------
 
 
@@ -159,51 +138,8 @@ def _place(data: dict) -> dict:
     return data
 
 
-def _write(write: Callable[[], Any]) -> Any:
-    """Run an action; its refusals become JSON (422 per field, 409 stale)."""
-    try:
-        return write()
-    except ValidationError as exc:
-        if getattr(exc, "code", None) == "stale":
-            raise HttpError(409, exc.messages[0]) from exc
-        raise FieldErrors.from_validation(exc) from exc
-    except actions.NotAllowed:
-        raise PermissionDenied from None
-
-
-def _create(
-    request: HttpRequest,
-    object_type: str,
-    create: Callable[[], Model],
-    load: Callable[[int], dict],
-) -> Status:
-    """A create; with an ``Idempotency-Key`` header a retry gets the first answer
-    instead of a second record."""
-    key = request.headers.get("Idempotency-Key", "")[:100]
-    if key:
-        done = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-        if done is not None:
-            if done.object_type != object_type:
-                raise HttpError(
-                    409, _("This Idempotency-Key was used for another request.")
-                )
-            return Status(200, load(int(done.object_id)))
-    try:
-        with transaction.atomic():
-            obj = _write(create)
-            if key:
-                IdempotencyKey.objects.create(
-                    user=request.user,
-                    key=key,
-                    object_type=object_type,
-                    object_id=str(obj.pk),
-                )
-    except IntegrityError:
-        done = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-        if done is None or done.object_type != object_type:
-            raise
-        return Status(200, load(int(done.object_id)))
-    return Status(201, load(obj.pk))
+# The justice actions' NotAllowed is a 403.
+_write = partial(api_write, not_allowed=(actions.NotAllowed,))
 
 
 def _case(request: HttpRequest, case_id: int, to: CaseUse = CaseUse.VIEW) -> Case:
@@ -221,7 +157,7 @@ def involvement_list(request: HttpRequest, case_id: int):  # noqa: ANN201
         user=request.user, case=case, what="involvements", request=request
     )
     narratives = _narratives(request, case)
-    return _Mapped(
+    return Mapped(
         queries.involvements_choice(case),
         lambda i: involvement_out(i, narratives=narratives),
     )
@@ -241,13 +177,14 @@ def involvement_create(request: HttpRequest, case_id: int, payload: InvolvementI
             narratives=True,
         )
 
-    return _create(
+    return idempotent_create(
         request,
         "justice.involvement",
         lambda: actions.involvement_add(
             actor=request.user, case=case, request=request, **data
         ),
         load,
+        not_allowed=(actions.NotAllowed,),
     )
 
 
@@ -270,7 +207,7 @@ def proceeding_list(request: HttpRequest, case_id: int):  # noqa: ANN201
     queries.audit_view(
         user=request.user, case=case, what="proceedings", request=request
     )
-    return _Mapped(queries.proceedings_of(case), proceeding_out)
+    return Mapped(queries.proceedings_of(case), proceeding_out)
 
 
 @router.post(
@@ -288,13 +225,14 @@ def proceeding_create(request: HttpRequest, case_id: int, payload: ProceedingIn)
             {"involvement_id": [_("No such contact with the law on this case.")]}
         )
     involvement.case = case
-    return _create(
+    return idempotent_create(
         request,
         "justice.proceeding",
         lambda: actions.proceeding_add(
             actor=request.user, involvement=involvement, request=request, **data
         ),
         lambda pk: _load_proceeding(request, pk),
+        not_allowed=(actions.NotAllowed,),
     )
 
 
@@ -326,7 +264,7 @@ def measure_list(request: HttpRequest, case_id: int):  # noqa: ANN201
     case = _case(request, case_id)
     queries.audit_view(user=request.user, case=case, what="measures", request=request)
     narratives = _narratives(request, case)
-    return _Mapped(
+    return Mapped(
         queries.measures_of(case), lambda m: measure_out(m, narratives=narratives)
     )
 
@@ -345,13 +283,14 @@ def _load_measure(request: HttpRequest, pk: int) -> dict:
 def measure_create(request: HttpRequest, proceeding_id: int, payload: MeasureIn):  # noqa: ANN201
     proceeding = queries.access_proceeding(request.user, proceeding_id, to=CaseUse.WORK)
     data = _values(payload.dict())
-    return _create(
+    return idempotent_create(
         request,
         "justice.measure",
         lambda: actions.measure_add(
             actor=request.user, proceeding=proceeding, request=request, **data
         ),
         lambda pk: _load_measure(request, pk),
+        not_allowed=(actions.NotAllowed,),
     )
 
 
@@ -383,7 +322,7 @@ def discrimination_report_list(request: HttpRequest, case_id: int):  # noqa: ANN
         user=request.user, case=case, what="discrimination_reports", request=request
     )
     narratives = _narratives(request, case)
-    return _Mapped(
+    return Mapped(
         queries.reports_of(case), lambda r: report_out(r, narratives=narratives)
     )
 
@@ -400,13 +339,14 @@ def _load_report(request: HttpRequest, pk: int) -> dict:
 def discrimination_report_create(request: HttpRequest, case_id: int, payload: ReportIn):  # noqa: ANN201
     case = _case(request, case_id, CaseUse.WORK)
     data = _place(_values(payload.dict()))
-    return _create(
+    return idempotent_create(
         request,
         "justice.discriminationreport",
         lambda: actions.discrimination_report_add(
             actor=request.user, case=case, data=data, request=request
         ),
         lambda pk: _load_report(request, pk),
+        not_allowed=(actions.NotAllowed,),
     )
 
 

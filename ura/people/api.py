@@ -1,16 +1,13 @@
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from ura.access.rules import Permission, access_person, may, visible_people
 from ura.api.errors import FieldErrors
-from ura.api.models import IdempotencyKey
+from ura.api.writes import Mapped, api_write, idempotent_create
 from ura.people import actions, duplicates, queries
 from ura.people.forms import community_choices
 from ura.people.functioning_actions import functioning_record
@@ -69,28 +66,10 @@ def people_list(request: HttpRequest, filters: Query[PeopleFilters]):  # noqa: A
     wanted = _model_data(filters.dict(exclude_none=True))
     levels = queries.people_levels(user=request.user)
     people = queries.people_search(user=request.user, filters=wanted)
-    return _Cards(people, levels)
-
-
-class _Cards:
-    """Cards sliced lazily, so pagination counts and slices in the database."""
-
-    def __init__(self, people, levels) -> None:  # noqa: ANN001
-        self.people = people
-        self.levels = levels
-
-    def __len__(self) -> int:
-        return self.people.count()
-
-    def count(self) -> int:
-        return self.people.count()
-
-    def __getitem__(self, index):  # noqa: ANN001, ANN204
-        sliced = self.people[index]
-        return [
-            queries.PersonCard(person=p, level=self.levels[p.pk]).as_dict()
-            for p in sliced
-        ]
+    return Mapped(
+        people,
+        lambda p: queries.PersonCard(person=p, level=levels[p.pk]).as_dict(),
+    )
 
 
 @router.get("/{int:person_id}", response=PersonOut)
@@ -106,44 +85,41 @@ def person_create(request: HttpRequest, payload: PersonIn):  # noqa: ANN201
     """Register a person. Send an ``Idempotency-Key`` header so that a retry after a
     lost answer returns the same person instead of registering them twice."""
     _require(request, Permission.REGISTER_PERSON)
-    key = request.headers.get("Idempotency-Key", "")[:100]
-    if key:
-        done = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-        if done is not None:
-            card = queries.person_card(user=request.user, person_id=int(done.object_id))
-            return Status(200, card.as_dict())
-    data = _model_data(payload.dict())
-    allow_duplicate = data.pop("allow_duplicate")
-    matches = duplicates.likely_duplicates(duplicates.candidate_from_data(data))
-    if matches and not allow_duplicate:
-        return Status(409, _duplicate_answer(request, matches))
-    try:
-        with transaction.atomic():
-            person = actions.person_register(
-                actor=request.user,
-                data=data,
-                request=request,
-                possible_duplicates=matches,
-            )
-            if key:
-                IdempotencyKey.objects.create(
-                    user=request.user,
-                    key=key,
-                    object_type="people.person",
-                    object_id=str(person.pk),
-                )
-    except ValidationError as exc:
-        raise FieldErrors.from_validation(exc) from exc
-    except IntegrityError:
-        # The same key raced in from a parallel retry: answer with the first one.
-        done = get_object_or_404(IdempotencyKey, user=request.user, key=key)
-        person = get_object_or_404(Person, pk=done.object_id)
-        return Status(
-            200, queries.person_card(user=request.user, person_id=person.pk).as_dict()
+
+    def register() -> Person:
+        # Read after the key is looked up: a retry is answered with the person
+        # it registered, not warned that this person may already be registered.
+        data = _model_data(payload.dict())
+        allow_duplicate = data.pop("allow_duplicate")
+        matches = duplicates.likely_duplicates(duplicates.candidate_from_data(data))
+        if matches and not allow_duplicate:
+            raise _LikelyDuplicates(_duplicate_answer(request, matches))
+        return actions.person_register(
+            actor=request.user,
+            data=data,
+            request=request,
+            possible_duplicates=matches,
         )
-    return Status(
-        201, queries.person_card(user=request.user, person_id=person.pk).as_dict()
-    )
+
+    try:
+        return idempotent_create(
+            request,
+            "people.person",
+            register,
+            lambda pk: queries.person_card(user=request.user, person_id=pk).as_dict(),
+            not_allowed=(actions.NotAllowed,),
+        )
+    except _LikelyDuplicates as exc:
+        return Status(409, exc.answer)
+
+
+class _LikelyDuplicates(Exception):
+    """The person may already be registered: nothing is created, and the key is
+    not spent, so that the same call can be sent again with allow_duplicate."""
+
+    def __init__(self, answer: dict) -> None:
+        super().__init__("likely duplicates")
+        self.answer = answer
 
 
 def _duplicate_answer(request: HttpRequest, matches: list) -> dict:
@@ -175,18 +151,16 @@ def person_update(request: HttpRequest, person_id: int, payload: PersonPatch):  
     person, level = access_person(request.user, person_id, to_edit=True)
     data = _model_data(payload.dict(exclude_unset=True))
     version = data.pop("version")
-    try:
-        actions.person_update(
+    api_write(
+        lambda: actions.person_update(
             actor=request.user,
             person=person,
             data=data,
             expected_version=version,
             request=request,
-        )
-    except ValidationError as exc:
-        if getattr(exc, "code", None) == "stale":
-            raise HttpError(409, exc.messages[0]) from exc
-        raise FieldErrors.from_validation(exc) from exc
+        ),
+        not_allowed=(actions.NotAllowed,),
+    )
     return queries.PersonCard(person=person, level=level).as_dict()
 
 
@@ -196,17 +170,17 @@ def functioning_create(request: HttpRequest, person_id: int, payload: Functionin
     person's functional difficulty fact are computed by the module's rule."""
     _require(request, Permission.EDIT_PERSON)
     person, _level = access_person(request.user, person_id, to_edit=True)
-    try:
-        assessment = functioning_record(
+    assessment = api_write(
+        lambda: functioning_record(
             actor=request.user,
             person=person,
             instrument_code=payload.instrument,
             answers=payload.answers,
             assessed_on=payload.assessed_on,
             request=request,
-        )
-    except ValidationError as exc:
-        raise FieldErrors.from_validation(exc) from exc
+        ),
+        not_allowed=(actions.NotAllowed,),
+    )
     return Status(201, assessment)
 
 

@@ -1,18 +1,22 @@
 from datetime import date
+from functools import partial
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from ura.access.rules import Permission, access_person, may
-from ura.api.errors import FieldErrors
+from ura.api.writes import api_write
 from ura.people import households
 from ura.people.actions import NotAllowed
 from ura.people.models import HouseholdMember, Person, Relationship
 
 router = Router(tags=["households"])
+
+# A household the caller may not change answers as if absent.
+_write = partial(api_write, not_allowed=(NotAllowed,), not_allowed_as=Http404)
 
 
 class MemberOut(Schema):
@@ -72,8 +76,8 @@ def _out(request: HttpRequest, household) -> dict:  # noqa: ANN001
 @router.post("", response={201: HouseholdOut})
 def household_create(request: HttpRequest, payload: HouseholdIn):  # noqa: ANN201
     person = _edit_target(request, payload.person_id)
-    try:
-        household = households.household_create(
+    household = _write(
+        lambda: households.household_create(
             actor=request.user,
             person=person,
             relationship=payload.relationship.value,
@@ -81,10 +85,7 @@ def household_create(request: HttpRequest, payload: HouseholdIn):  # noqa: ANN20
             address=payload.address,
             request=request,
         )
-    except NotAllowed as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        raise FieldErrors.from_validation(exc) from exc
+    )
     return Status(201, _out(request, household))
 
 
@@ -98,8 +99,8 @@ def household_detail(request: HttpRequest, household_id: int):  # noqa: ANN201
 def household_member_add(request: HttpRequest, household_id: int, payload: MemberIn):  # noqa: ANN201
     household = households.household_of_visible(request.user, household_id)
     person = _edit_target(request, payload.person_id)
-    try:
-        member = households.household_member_add(
+    member = _write(
+        lambda: households.household_member_add(
             actor=request.user,
             household=household,
             person=person,
@@ -108,10 +109,7 @@ def household_member_add(request: HttpRequest, household_id: int, payload: Membe
             started_on=payload.started_on,
             request=request,
         )
-    except NotAllowed as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        raise FieldErrors.from_validation(exc) from exc
+    )
     return Status(201, member)
 
 
@@ -119,12 +117,9 @@ def household_member_add(request: HttpRequest, household_id: int, payload: Membe
 def household_member_end(request: HttpRequest, member_id: int):  # noqa: ANN201
     member = get_object_or_404(HouseholdMember, pk=member_id)
     _edit_target(request, member.person_id)
-    try:
-        households.household_member_end(
+    _write(
+        lambda: households.household_member_end(
             actor=request.user, member=member, request=request
         )
-    except NotAllowed as exc:
-        raise Http404 from exc
-    except ValidationError as exc:
-        raise FieldErrors.from_validation(exc) from exc
+    )
     return member

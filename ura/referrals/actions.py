@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from ura.access.grants import grant_open
 from ura.access.models import GrantLevel, GrantReason
 from ura.access.rules import Permission, agencies_where, may, person_level
 from ura.accounts.models import Agency, Role, User
-from ura.api.models import IdempotencyKey
+from ura.api.writes import create_once
 from ura.audit.actions import record
 from ura.audit.models import AuditAction
 from ura.cases.actions import NotAllowed
@@ -59,6 +59,7 @@ from ura.referrals.models import (
 )
 
 __all__ = [
+    "REFERRAL_TYPE",
     "TRANSITIONS",
     "ConsentMissing",
     "NotAllowed",
@@ -75,6 +76,8 @@ __all__ = [
 ]
 
 REASON_MAX_CHARS = 5_000
+# What an idempotency key of a referral sent (by the form or the API) names.
+REFERRAL_TYPE = "referrals.referral"
 # The roles that send referrals; the referring agency is the sender's agency there.
 SENDING_ROLES = (Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.HOME_VISITOR)
 
@@ -337,27 +340,7 @@ def referral_send_once(
     """Run ``send`` once for (actor, key): a form posted twice, or an API call
     retried with the same ``Idempotency-Key``, gets the first referral back
     (``False``: not created now) instead of a second one."""
-    key = key[:100]
-    done = IdempotencyKey.objects.filter(user=actor, key=key).first()
-    if done is not None:
-        if done.object_type != "referrals.referral":
-            raise ValidationError(
-                _("This Idempotency-Key was used for another request."),
-                code="key_reused",
-            )
-        return Referral.objects.get(pk=int(done.object_id)), False
-    try:
-        with transaction.atomic():
-            referral = send()
-            IdempotencyKey.objects.create(
-                user=actor,
-                key=key,
-                object_type="referrals.referral",
-                object_id=str(referral.pk),
-            )
-    except IntegrityError:
-        done = IdempotencyKey.objects.filter(user=actor, key=key).first()
-        if done is None or done.object_type != "referrals.referral":
-            raise
-        return Referral.objects.get(pk=int(done.object_id)), False
-    return referral, True
+    once = create_once(user=actor, key=key, object_type=REFERRAL_TYPE, create=send)
+    if isinstance(once.record, Referral):
+        return once.record, once.created
+    return Referral.objects.get(pk=once.pk), False

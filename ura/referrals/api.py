@@ -1,21 +1,21 @@
 """/api/v1/referrals: the same rules, actions and audit as the pages."""
 
-from collections.abc import Callable
-from typing import Any
+from functools import partial
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError
+from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from ura.access.cases import CaseUse, access_case
 from ura.access.models import GrantLevel
 from ura.access.rules import Permission, access_person, may
 from ura.api.errors import FieldErrors
+from ura.api.writes import Mapped, api_write, idempotent_create
 from ura.referrals import actions, queries
+from ura.referrals.actions import REFERRAL_TYPE
 from ura.referrals.models import Referral
 from ura.referrals.schemas import (
     CloseIn,
@@ -98,23 +98,6 @@ def detail_out(page: queries.ReferralPage) -> dict:
     }
 
 
-class _Mapped:
-    """A queryset shaped lazily, so pagination counts and slices in the database."""
-
-    def __init__(self, rows, shape: Callable[[Any], dict]) -> None:  # noqa: ANN001
-        self.rows = rows
-        self.shape = shape
-
-    def __len__(self) -> int:
-        return self.rows.count()
-
-    def count(self) -> int:
-        return self.rows.count()
-
-    def __getitem__(self, index):  # noqa: ANN001, ANN204
-        return [self.shape(row) for row in self.rows[index]]
-
-
 @router.get("", response=list[ReferralOut])
 @paginate(PageNumberPagination, page_size=50)
 def referral_list(request: HttpRequest, filters: Query[ListFilters]):  # noqa: ANN201
@@ -142,7 +125,7 @@ def referral_list(request: HttpRequest, filters: Query[ListFilters]):  # noqa: A
             count=rows.count(),
         )
     sent = filters.side != "received"
-    return _Mapped(
+    return Mapped(
         rows,
         lambda r: referral_out(r, person=r.name_visible and (sent or r.is_open)),
     )
@@ -160,17 +143,10 @@ def referral_detail(request: HttpRequest, referral_id: int):  # noqa: ANN201
     return _load(request, referral_id)
 
 
-def _write(write: Callable[[], Any]) -> Any:
-    """Run an action; its refusals become JSON (422 per field, 409 stale or a
-    step not allowed from the referral's status)."""
-    try:
-        return write()
-    except ValidationError as exc:
-        if getattr(exc, "code", None) in ("stale", "transition", "key_reused"):
-            raise HttpError(409, exc.messages[0]) from exc
-        raise FieldErrors.from_validation(exc) from exc
-    except actions.NotAllowed:
-        raise PermissionDenied from None
+# A step the referral's status does not allow is a conflict, like a stale edit.
+_write = partial(
+    api_write, not_allowed=(actions.NotAllowed,), conflicts=("stale", "transition")
+)
 
 
 @router.post("", response={201: ReferralDetailOut, 200: ReferralDetailOut})
@@ -218,14 +194,13 @@ def referral_create(request: HttpRequest, payload: ReferralIn):  # noqa: ANN201
             request=request,
         )
 
-    key = request.headers.get("Idempotency-Key", "")
-    if key:
-        referral, created = _write(
-            lambda: actions.referral_send_once(actor=user, key=key, send=send)
-        )
-    else:
-        referral, created = _write(send), True
-    return Status(201 if created else 200, _load(request, referral.pk))
+    return idempotent_create(
+        request,
+        REFERRAL_TYPE,
+        send,
+        lambda pk: _load(request, pk),
+        not_allowed=(actions.NotAllowed,),
+    )
 
 
 def _step(request: HttpRequest, referral_id: int, name: str, payload: Schema) -> dict:

@@ -2,20 +2,17 @@
 access rules, actions and audit as the pages."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from ura.access.rules import visible_people
 from ura.api.errors import FieldErrors
-from ura.api.models import IdempotencyKey
+from ura.api.writes import Mapped, api_write, idempotent_create
 from ura.services import delivery_actions as actions
 from ura.services import delivery_queries as queries
 from ura.services.delivery_attendance import AttendanceRowErrors, Mark
@@ -36,6 +33,7 @@ from ura.services.delivery_schemas import (
 from ura.services.models import Enrolment, ServiceGroup, Session
 
 router = Router(tags=["services"])
+T = TypeVar("T")
 
 
 # --- Shapes -------------------------------------------------------------------
@@ -87,38 +85,14 @@ def session_out(s: Session) -> dict:
     }
 
 
-class _Enrolments:
-    """Enrolments sliced lazily; the names of a page's people in one query."""
+def _enrolments(user, rows: QuerySet[Enrolment]) -> Mapped:  # noqa: ANN001
+    """Enrolments a page at a time; the names of a page's people in one query."""
 
-    def __init__(self, user, rows: QuerySet[Enrolment]) -> None:  # noqa: ANN001
-        self.user = user
-        self.rows = rows
+    def page(enrolments: list[Enrolment]) -> list[dict]:
+        shown = queries.people_shown(user, {e.person_id for e in enrolments})
+        return [enrolment_out(e, shown) for e in enrolments]
 
-    def __len__(self) -> int:
-        return self.rows.count()
-
-    def count(self) -> int:
-        return self.rows.count()
-
-    def __getitem__(self, index):  # noqa: ANN001, ANN204
-        rows = list(self.rows[index])
-        shown = queries.people_shown(self.user, {e.person_id for e in rows})
-        return [enrolment_out(e, shown) for e in rows]
-
-
-class _Mapped:
-    def __init__(self, rows, shape: Callable[[Any], dict]) -> None:  # noqa: ANN001
-        self.rows = rows
-        self.shape = shape
-
-    def __len__(self) -> int:
-        return self.rows.count()
-
-    def count(self) -> int:
-        return self.rows.count()
-
-    def __getitem__(self, index):  # noqa: ANN001, ANN204
-        return [self.shape(row) for row in self.rows[index]]
+    return Mapped(rows, page=page)
 
 
 def _enrolment(request: HttpRequest, pk: int) -> dict:
@@ -129,53 +103,19 @@ def _enrolment(request: HttpRequest, pk: int) -> dict:
 # --- Input --------------------------------------------------------------------
 
 
-def _write(write: Callable[[], Any]) -> Any:
-    """Run an action; its refusals become JSON (422 per field or row, 409 stale)."""
-    try:
-        return write()
-    except AttendanceRowErrors as exc:
-        raise FieldErrors(
-            {f"attendance.{index}": messages for index, messages in exc.rows.items()}
-        ) from exc
-    except ValidationError as exc:
-        if getattr(exc, "code", None) == "stale":
-            raise HttpError(409, exc.messages[0]) from exc
-        raise FieldErrors.from_validation(exc) from exc
+def _write(run: Callable[[], T]) -> T:
+    """``api_write``, with a sheet's bad rows named by their index
+    (``attendance.3``) rather than folded into one ``attendance`` message."""
 
+    def rows_named() -> T:
+        try:
+            return run()
+        except AttendanceRowErrors as exc:
+            raise FieldErrors(
+                {f"attendance.{i}": messages for i, messages in exc.rows.items()}
+            ) from exc
 
-def _idempotent(
-    request: HttpRequest,
-    object_type: str,
-    create: Callable[[], tuple[Any, bool]],
-    load: Callable[[int], dict],
-) -> Status:
-    """A create; with an ``Idempotency-Key`` header a retry gets the first answer.
-    ``create`` says whether it made a new record (201) or found one (200)."""
-    key = request.headers.get("Idempotency-Key", "")[:100]
-    if key:
-        done = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-        if done is not None:
-            if done.object_type != object_type:
-                raise HttpError(
-                    409, _("This Idempotency-Key was used for another request.")
-                )
-            return Status(200, load(int(done.object_id)))
-    try:
-        with transaction.atomic():
-            obj, created = _write(create)
-            if key:
-                IdempotencyKey.objects.create(
-                    user=request.user,
-                    key=key,
-                    object_type=object_type,
-                    object_id=str(obj.pk),
-                )
-    except IntegrityError:
-        done = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-        if done is None or done.object_type != object_type:
-            raise
-        return Status(200, load(int(done.object_id)))
-    return Status(201 if created else 200, load(obj.pk))
+    return api_write(rows_named)
 
 
 def _group(service, group_id: int | None) -> ServiceGroup | None:  # noqa: ANN001
@@ -216,7 +156,7 @@ def services_enrolment_list(request: HttpRequest, filters: Query[EnrolmentFilter
             count=rows.count(),
             request=request,
         )
-    return _Enrolments(request.user, rows.order_by("-enrolled_on", "-pk"))
+    return _enrolments(request.user, rows.order_by("-enrolled_on", "-pk"))
 
 
 @router.post("/enrolments", response={201: EnrolmentOut, 200: EnrolmentOut})
@@ -245,7 +185,7 @@ def services_enrolment_create(request: HttpRequest, payload: EnrolmentIn):  # no
         )
         return enrolment, not already
 
-    return _idempotent(
+    return idempotent_create(
         request, "services.enrolment", create, lambda pk: _enrolment(request, pk)
     )
 
@@ -300,7 +240,7 @@ def services_enrolment_group(
 @paginate(PageNumberPagination, page_size=50)
 def services_group_list(request: HttpRequest, service_id: int):  # noqa: ANN201
     service = queries.access_service(request.user, service_id)
-    return _Mapped(service.groups.order_by("name", "pk"), group_out)
+    return Mapped(service.groups.order_by("name", "pk"), group_out)
 
 
 @router.post("/{int:service_id}/groups", response={201: GroupOut})
@@ -348,7 +288,7 @@ def _session(request: HttpRequest, pk: int) -> dict:
 def services_session_list(request: HttpRequest, service_id: int):  # noqa: ANN201
     service = queries.access_service(request.user, service_id)
     sessions = service.sessions.annotate(attendance_count=Count("attendance"))
-    return _Mapped(sessions.order_by("-held_on", "-pk"), session_out)
+    return Mapped(sessions.order_by("-held_on", "-pk"), session_out)
 
 
 @router.post("/sessions", response={201: SessionOut, 200: SessionOut})

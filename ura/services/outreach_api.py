@@ -2,22 +2,18 @@
 the pages. A person record is made with ``POST /api/v1/people`` (the duplicate
 check applies there) and then linked with ``POST /outreach/{id}/link``."""
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any
+from functools import partial
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
-from ninja.errors import HttpError
+from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
 
 from ura.access.rules import Permission, access_person, may
 from ura.api.errors import FieldErrors
-from ura.api.models import IdempotencyKey
+from ura.api.writes import Mapped, api_write, idempotent_create
 from ura.directory.models import Programme
 from ura.places.models import Place
 from ura.services import outreach_actions as actions
@@ -34,71 +30,11 @@ from ura.services.outreach_schemas import (
 router = Router(tags=["outreach"])
 
 
+# The outreach actions refuse with the people app's NotAllowed: a 403.
+_write = partial(api_write, not_allowed=(actions.NotAllowed,))
+
+
 # --- Shared by the services' APIs -------------------------------------------
-
-
-class Mapped:
-    """A queryset shaped lazily, so pagination counts and slices in the database."""
-
-    def __init__(self, rows, shape: Callable[[Any], dict]) -> None:  # noqa: ANN001
-        self.rows = rows
-        self.shape = shape
-
-    def __len__(self) -> int:
-        return self.rows.count()
-
-    def count(self) -> int:
-        return self.rows.count()
-
-    def __getitem__(self, index):  # noqa: ANN001, ANN204
-        return [self.shape(row) for row in self.rows[index]]
-
-
-def write(run: Callable[[], Any]) -> Any:
-    """Run an action; its refusals become JSON (422 per field, 409 stale)."""
-    try:
-        return run()
-    except ValidationError as exc:
-        if getattr(exc, "code", None) == "stale":
-            raise HttpError(409, exc.messages[0]) from exc
-        raise FieldErrors.from_validation(exc) from exc
-    except actions.NotAllowed:
-        raise PermissionDenied from None
-
-
-def idempotent_create(
-    request: HttpRequest,
-    object_type: str,
-    create: Callable[[], Model],
-    load: Callable[[int], dict],
-) -> Status:
-    """A create; with an ``Idempotency-Key`` header a retry gets the first answer
-    (200) instead of a second record."""
-    key = request.headers.get("Idempotency-Key", "")[:100]
-    if key:
-        done = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-        if done is not None:
-            if done.object_type != object_type:
-                raise HttpError(
-                    409, _("This Idempotency-Key was used for another request.")
-                )
-            return Status(200, load(int(done.object_id)))
-    try:
-        with transaction.atomic():
-            obj = write(create)
-            if key:
-                IdempotencyKey.objects.create(
-                    user=request.user,
-                    key=key,
-                    object_type=object_type,
-                    object_id=str(obj.pk),
-                )
-    except IntegrityError:
-        done = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-        if done is None or done.object_type != object_type:
-            raise
-        return Status(200, load(int(done.object_id)))
-    return Status(201, load(obj.pk))
 
 
 def place_by_code(code: str, field: str = "place_code") -> Place:
@@ -212,6 +148,7 @@ def outreach_contact_create(request: HttpRequest, payload: ContactIn):  # noqa: 
             actor=request.user, agency=agency, data=data, request=request
         ),
         lambda pk: contact_out(queries.access_contact(request.user, pk)),
+        not_allowed=(actions.NotAllowed,),
     )
 
 
@@ -222,7 +159,7 @@ def outreach_contact_link(request: HttpRequest, contact_id: int, payload: LinkIn
     _require(request)
     contact = queries.access_contact(request.user, contact_id)
     person, _level = access_person(request.user, payload.person_id)
-    linked = write(
+    linked = _write(
         lambda: actions.outreach_person_link(
             actor=request.user, contact=contact, person=person, request=request
         )

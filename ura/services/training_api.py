@@ -1,6 +1,8 @@
 """/api/v1/trainings: trainings and their participants, through the same rules,
 actions and audit as the pages (the organising agency's trainers only)."""
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -10,16 +12,11 @@ from ninja.pagination import PageNumberPagination, paginate
 from ura.access.rules import Permission, may
 from ura.accounts.models import Agency
 from ura.api.errors import FieldErrors
+from ura.api.writes import Mapped, api_write, idempotent_create
 from ura.services import training_actions as actions
 from ura.services import training_queries as queries
 from ura.services.models import Training, TrainingParticipant
-from ura.services.outreach_api import (
-    Mapped,
-    idempotent_create,
-    place_by_code,
-    programme_by_id,
-    write,
-)
+from ura.services.outreach_api import place_by_code, programme_by_id
 from ura.services.training_schemas import (
     CountOut,
     ParticipantIn,
@@ -30,6 +27,9 @@ from ura.services.training_schemas import (
 )
 
 router = Router(tags=["trainings"])
+
+# The training actions refuse with the people app's NotAllowed: a 403.
+_write = partial(api_write, not_allowed=(actions.NotAllowed,))
 
 
 def _require(request: HttpRequest) -> None:
@@ -131,6 +131,7 @@ def training_create(request: HttpRequest, payload: TrainingIn):  # noqa: ANN201
             actor=request.user, data=data, partners=partners or [], request=request
         ),
         lambda pk: _load(request, pk),
+        not_allowed=(actions.NotAllowed,),
     )
 
 
@@ -151,7 +152,7 @@ def training_update(request: HttpRequest, training_id: int, payload: TrainingPat
     nullable = {"hours", "programme_id"}
     sent = {k: v for k, v in sent.items() if v is not None or k in nullable}
     data, partners = _training_data(sent)
-    write(
+    _write(
         lambda: actions.training_update(
             actor=request.user,
             training=training,
@@ -217,6 +218,7 @@ def training_participant_add(
             **data,
         ),
         lambda pk: participant_out(queries.access_participant(request.user, pk)),
+        not_allowed=(actions.NotAllowed,),
     )
 
 
