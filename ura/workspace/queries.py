@@ -1,6 +1,7 @@
 """What each role's landing page shows: that role's work, through ura.access."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -66,28 +67,41 @@ class PeoplePanel:
     total: int
 
 
-# Up to this many people, a panel reads their ids first and the people by id: a
-# plan no database gets wrong (PostgreSQL hashed the whole person table for a
-# supervisor's 3,000 people: 110 ms, against 20 ms by id). Above it, one semi-join
-# (SQLite allows 32,766 parameters in a query).
-IDS_AT_ONCE = 10_000
+# Up to this many grants, a panel reads them all (the person and when the grant
+# began, from the covering grant indexes) and picks its ten people in Python; above
+# it (an agency-wide role), the database sorts the grants and counts the people.
+GRANTS_AT_ONCE = 10_000
 
 
-def _person_ids(user: User, condition: Q) -> set[int]:
-    """The ids of the people behind the user's grants that meet ``condition``
-    (at most IDS_AT_ONCE + 1 grants), one index-only branch per kind of grantee."""
+def _grants_of(user: User, condition: Q) -> list[tuple[int, datetime]]:
+    """(person id, start) of the user's grants that meet ``condition``, at most
+    GRANTS_AT_ONCE + 1 of them, one index-only branch per kind of grantee."""
     branches = [
-        branch.filter(condition).values_list("person_id", flat=True)
+        branch.filter(condition).values_list("person_id", "starts_at")
         for branch in visible_grant_branches(user)
     ]
     if not branches:
-        return set()
+        return []
     first, *others = branches
     union = first.union(*others, all=True) if others else first
-    return set(union[: IDS_AT_ONCE + 1])
+    return list(union[: GRANTS_AT_ONCE + 1])
+
+
+def _newest_first(grants: list[tuple[int, datetime]]) -> list[int]:
+    """Every person once, the one most recently put in the user's care first."""
+    since: dict[int, datetime] = {}
+    for person_id, starts_at in grants:
+        if person_id not in since or starts_at > since[person_id]:
+            since[person_id] = starts_at
+    return sorted(since, key=lambda pk: (since[pk], pk), reverse=True)
 
 
 def people_panels(user: User) -> list[PeoplePanel]:
+    """Each of the user's roles' own list: the people most recently put in their
+    care first (a worker sees a new assignment at the top), with how many there
+    are. Ordered by the grants, not by the people's records: the grants are read
+    from their indexes alone, where sorting 3,000 people by their last change
+    read every one of them (docs/benchmarks.md, "Case pages at national scale")."""
     if not may(user, Permission.VIEW_PEOPLE):
         return []
     panels = []
@@ -95,18 +109,28 @@ def people_panels(user: User) -> list[PeoplePanel]:
         if role not in ROLE_LISTS:
             continue
         title, condition = ROLE_LISTS[role]
-        # The grants that reach the user are already the people they may see.
-        grants = visible_grants(user).filter(condition)
-        ids = _person_ids(user, condition)
-        if len(ids) <= IDS_AT_ONCE:
-            people = Person.objects.filter(pk__in_ids=sorted(ids))
-            total = len(ids)
+        grants = _grants_of(user, condition)
+        if len(grants) <= GRANTS_AT_ONCE:
+            newest = _newest_first(grants)
+            shown, total = newest[:PANEL_SIZE], len(newest)
         else:
-            people = Person.objects.filter(pk__in=grants.values("person_id"))
-            total = people.count()
-        latest = people.select_related("place").order_by("-updated_at", "-pk")
+            # The grants that reach the user are already the people they may see.
+            visible = visible_grants(user).filter(condition)
+            latest = visible.order_by("-starts_at", "-person_id")
+            shown = list(
+                dict.fromkeys(
+                    latest.values_list("person_id", flat=True)[: PANEL_SIZE * 50]
+                )
+            )
+            shown = shown[:PANEL_SIZE]
+            total = Person.objects.filter(pk__in=visible.values("person_id")).count()
+        by_id = Person.objects.select_related("place").in_bulk(shown)
         panels.append(
-            PeoplePanel(title=str(title), people=list(latest[:PANEL_SIZE]), total=total)
+            PeoplePanel(
+                title=str(title),
+                people=[by_id[pk] for pk in shown if pk in by_id],
+                total=total,
+            )
         )
     return panels
 
