@@ -26,12 +26,7 @@ def _assign(world, person: str, worker: str, days_ago: int) -> None:  # noqa: AN
     )
 
 
-@pytest.mark.parametrize("grants_at_once", [10_000, 1], ids=["in Python", "in SQL"])
-def test_the_newest_in_the_workers_care_come_first_each_once(
-    world, signed_in, monkeypatch, grants_at_once
-):
-    # Beyond GRANTS_AT_ONCE grants the database sorts and counts: the same list.
-    monkeypatch.setattr("ura.workspace.queries.GRANTS_AT_ONCE", grants_at_once)
+def test_the_newest_in_the_workers_care_come_first_each_once(world, signed_in):
     # "own" and "team_shared" were shared with worker_a1 and their team just now
     # (tests/world.py); two people of other teams are assigned to them as well,
     # one of them twice.
