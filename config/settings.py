@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "ura.directory",
     "ura.referrals",
     "ura.services",
+    "ura.visiting",
     "ura.statistics",
     "ura.workspace",
     "ura.demo",

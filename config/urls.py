@@ -18,6 +18,7 @@ urlpatterns = [
     path("directory/", include("ura.directory.urls")),
     path("referrals/", include("ura.referrals.urls")),
     path("services/", include("ura.services.urls")),
+    path("visiting/", include("ura.visiting.urls")),
     path("statistics/", include("ura.statistics.urls")),
     path("audit/", include("ura.audit.urls")),
     path("api/v1/", api.urls),

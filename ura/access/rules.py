@@ -76,6 +76,14 @@ class Permission(models.TextChoices):
         "record_trainings",
         _("Record the trainings their agency organises and their participants"),
     )
+    ENROL_FAMILIES = (
+        "enrol_families",
+        _("Enrol families in home visiting and keep their schedules"),
+    )
+    MANAGE_VISIT_PROTOCOLS = (
+        "manage_visit_protocols",
+        _("Keep the home visiting protocols"),
+    )
     VIEW_REACH = "view_reach", _("See and export the reach figures")
     VIEW_STATISTICS = "view_statistics", _("See aggregate figures")
     EXPORT_STATISTICS = "export_statistics", _("Export aggregate figures")
@@ -124,6 +132,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.RECORD_JUSTICE,
             P.SEARCH_DIRECTORY,
             P.SEND_REFERRALS,
+            P.ENROL_FAMILIES,
             P.VIEW_REACH,
         }
     ),
@@ -152,6 +161,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.EDIT_PERSON,
             P.SEARCH_DIRECTORY,
             P.SEND_REFERRALS,
+            P.ENROL_FAMILIES,
         }
     ),
     # Trainers see the professionals of their own trainings (a ``training`` grant
@@ -177,6 +187,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.UNDO_MERGE,
             P.SEARCH_DIRECTORY,
             P.MANAGE_SERVICES,
+            P.MANAGE_VISIT_PROTOCOLS,
         }
     ),
 }

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ura.access.rules import Permission, access_person, may
+from ura.core.sections import page_sections
 from ura.people import households
 from ura.people.actions import NotAllowed
 from ura.people.models import HouseholdMember, Person, Relationship
@@ -84,6 +85,8 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
         "q": text,
         "form": MembershipForm(),
         "may_edit": may(request.user, Permission.EDIT_PERSON),
+        # What other parts add (home visiting), registered in their AppConfig.
+        "sections": page_sections("household", request.user, household),
     }
     return render(request, "people/household.html", context)
 

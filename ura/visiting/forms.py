@@ -1,0 +1,237 @@
+"""Input for home visiting: enrolling, changing, the birth, ending, protocols."""
+
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ura.accounts.models import Agency, User
+from ura.people.models import Household, Person
+from ura.visiting.models import (
+    Anchor,
+    EnrolmentEndReason,
+    EnrolmentKind,
+    PriorityReason,
+    Protocol,
+    ProtocolKind,
+    RecordSection,
+)
+from ura.visiting.protocols import VisitInput
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def person_label(person: Person) -> str:
+    born = person.date_of_birth.isoformat() if person.date_of_birth else "—"
+    return f"{person.family_name}, {person.given_name} · {born}"
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return person_label(obj)
+
+
+class NurseChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class HouseholdChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Household) -> str:
+        return f"{obj} · {obj.place}" + (f" · {obj.address}" if obj.address else "")
+
+
+class EnrolForm(forms.Form):
+    # A fresh token per form shown: posting the same form twice enrols once.
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    kind = forms.ChoiceField(
+        label=_("Enrolled"),
+        choices=EnrolmentKind.choices,
+        widget=forms.RadioSelect,
+        initial=EnrolmentKind.PREGNANCY,
+    )
+    caregiver = PersonChoice(
+        label=_("Caregiver"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label="—",
+        help_text=_("The mother, father or other caregiver the nurse visits."),
+    )
+    child = PersonChoice(
+        label=_("Child"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label="—",
+        help_text=_("After birth only: the child's own record."),
+    )
+    household = HouseholdChoice(
+        label=_("Household"), queryset=Household.objects.none(), required=False
+    )
+    expected_delivery_on = forms.DateField(
+        label=_("Expected date of delivery"), widget=DATE, required=False
+    )
+    born_on = forms.DateField(
+        label=_("Child's date of birth"), widget=DATE, required=False
+    )
+    centre = forms.ModelChoiceField(
+        label=_("Family health centre"), queryset=Agency.objects.none()
+    )
+    nurse = NurseChoice(label=_("Nurse"), queryset=User.objects.none())
+    priority_reasons = forms.MultipleChoiceField(
+        label=_("Why the family is prioritised"),
+        choices=PriorityReason.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A prioritised family gets the intensified protocol."),
+    )
+    priority_note = forms.CharField(
+        label=_("Other reason"), max_length=200, required=False
+    )
+    protocol = forms.ModelChoiceField(
+        label=_("Protocol"),
+        queryset=Protocol.objects.none(),
+        required=False,
+        empty_label=_("The default for the family"),
+    )
+
+    def __init__(  # noqa: PLR0913
+        self,
+        *args,  # noqa: ANN002
+        people,  # noqa: ANN001
+        households,  # noqa: ANN001
+        centres,  # noqa: ANN001
+        nurses,  # noqa: ANN001
+        **kwargs,  # noqa: ANN003
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["caregiver"].queryset = people
+        self.fields["child"].queryset = people
+        self.fields["household"].queryset = households
+        self.fields["centre"].queryset = centres
+        self.fields["nurse"].queryset = nurses
+        self.fields["protocol"].queryset = Protocol.objects.filter(is_active=True)
+        if not self.is_bound:
+            self.initial.setdefault("token", secrets.token_hex(16))
+
+
+class ChangeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    protocol = forms.ModelChoiceField(
+        label=_("Protocol"), queryset=Protocol.objects.none()
+    )
+    expected_delivery_on = forms.DateField(
+        label=_("Expected date of delivery"), widget=DATE, required=False
+    )
+    priority_reasons = forms.MultipleChoiceField(
+        label=_("Why the family is prioritised"),
+        choices=PriorityReason.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    priority_note = forms.CharField(
+        label=_("Other reason"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, born: bool, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["protocol"].queryset = Protocol.objects.filter(is_active=True)
+        if born:
+            # After the birth the visits count from the date of birth.
+            del self.fields["expected_delivery_on"]
+
+
+class BirthForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    child = PersonChoice(
+        label=_("Child"),
+        queryset=Person.objects.none(),
+        empty_label="—",
+        help_text=_(
+            "The child's record, seen by you in full (register the child first)."
+        ),
+    )
+    born_on = forms.DateField(label=_("Date of birth"), widget=DATE)
+
+    def __init__(self, *args, people, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = people
+
+
+class EndForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.ChoiceField(
+        label=_("Why the enrolment ends"), choices=EnrolmentEndReason.choices
+    )
+    ended_on = forms.DateField(label=_("Ended on"), widget=DATE, required=False)
+
+
+class ListFilter(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Enrolments"),
+        required=False,
+        choices=[("active", _("Active")), ("ended", _("Ended")), ("all", _("All"))],
+    )
+
+
+class ProtocolForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("For"), choices=ProtocolKind.choices)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    is_default = forms.BooleanField(
+        label=_("Default for new enrolments of its kind"), required=False
+    )
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+
+class VisitForm(forms.Form):
+    pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Visit"), max_length=120)
+    anchor = forms.ChoiceField(label=_("Timed by"), choices=Anchor.choices)
+    target = forms.IntegerField(
+        label=_("Week or age in days"),
+        min_value=0,
+        widget=forms.NumberInput(attrs={"class": "narrow"}),
+    )
+    opens = forms.IntegerField(
+        label=_("Opens"), widget=forms.NumberInput(attrs={"class": "narrow"})
+    )
+    due = forms.IntegerField(
+        label=_("Due"), widget=forms.NumberInput(attrs={"class": "narrow"})
+    )
+    overdue = forms.IntegerField(
+        label=_("Overdue"), widget=forms.NumberInput(attrs={"class": "narrow"})
+    )
+    closes = forms.IntegerField(
+        label=_("Closes"), widget=forms.NumberInput(attrs={"class": "narrow"})
+    )
+    sections = forms.MultipleChoiceField(
+        label=_("Recorded"),
+        choices=RecordSection.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def to_input(self) -> VisitInput:
+        data = self.cleaned_data
+        return VisitInput(
+            name=data["name"],
+            anchor=data["anchor"],
+            target=data["target"],
+            opens=data["opens"],
+            due=data["due"],
+            overdue=data["overdue"],
+            closes=data["closes"],
+            sections=list(data["sections"]),
+            pk=data.get("pk"),
+        )
+
+
+VisitFormSet = forms.formset_factory(VisitForm, extra=2, can_delete=True)

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from ura.visiting import protocol_views, views
+
+app_name = "visiting"
+urlpatterns = [
+    path("", views.enrolment_list, name="list"),
+    path("enrol/", views.enrolment_new, name="enrol"),
+    path("<int:enrolment_id>/", views.enrolment_detail, name="detail"),
+    path("<int:enrolment_id>/change/", views.enrolment_change, name="change"),
+    path("<int:enrolment_id>/birth/", views.enrolment_birth, name="birth"),
+    path("<int:enrolment_id>/end/", views.enrolment_end, name="end"),
+    path("protocols/", protocol_views.protocol_list, name="protocols"),
+    path("protocols/new/", protocol_views.protocol_edit, name="protocol_new"),
+    path(
+        "protocols/<int:protocol_id>/",
+        protocol_views.protocol_edit,
+        name="protocol_edit",
+    ),
+]
