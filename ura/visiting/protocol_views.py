@@ -84,9 +84,12 @@ def protocol_edit(request: HttpRequest, protocol_id: int | None = None) -> HttpR
         else {"is_active": True}
     )
     form = ProtocolForm(request.POST or None, initial=initial)
-    formset = VisitFormSet(
-        request.POST or None, initial=_visits_initial(protocol), prefix="visits"
-    )
+    if request.method == "POST":
+        # Every posted row is read as typed (not compared with the rows shown),
+        # so a row left as it was still counts.
+        formset = VisitFormSet(request.POST, prefix="visits")
+    else:
+        formset = VisitFormSet(initial=_visits_initial(protocol), prefix="visits")
     problems: list[str] = []
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data

@@ -113,6 +113,8 @@ def _visit_problems(visit: VisitInput) -> list[str]:
 def protocol_problems(visits: list[VisitInput]) -> list[str]:
     """Every reason the list cannot be saved, each naming its visit."""
     problems: list[str] = []
+    if not visits:
+        problems.append(_("A protocol needs at least one visit."))
     if len(visits) > MAX_VISITS:
         problems.append(
             _("A protocol has at most %(max)s visits.") % {"max": MAX_VISITS}
