@@ -26,6 +26,17 @@ def test_demo_data_makes_a_pilot_with_one_user_per_role_and_runs_twice_safely(ca
     # Cases at several stages, one plan waiting for the supervisor.
     from ura.cases.models import Approval, Case
 
+    # Home visiting: the example protocols, families enrolled in pregnancy and
+    # after birth, the centre's manager sees them.
+    from ura.visiting.models import Enrolment, Protocol
+    from ura.visiting.queries import visible_enrolments
+
+    assert Protocol.objects.filter(is_default=True).count() == 2
+    kinds = set(Enrolment.objects.values_list("kind", flat=True))
+    assert kinds == {"pregnancy", "birth"}
+    manager = User.objects.get(username="health.manager")
+    assert visible_enrolments(manager).count() == Enrolment.objects.count()
+
     stages = set(Case.objects.values_list("stage", flat=True))
     assert {"identification", "case_plan", "implementation"} <= stages
     assert Approval.objects.filter(decision="pending").exists()

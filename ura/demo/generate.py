@@ -53,6 +53,7 @@ USERS = [
     DemoUser("conference", "Driton", "Demo", Role.CONFERENCE_MEMBER, AGENCIES[4][0]),
     DemoUser("provider", "Vesna", "Demo", Role.SERVICE_PROVIDER, AGENCIES[3][0]),
     DemoUser("nurse", "Mimoza", "Demo", Role.HOME_VISITOR, AGENCIES[2][0]),
+    DemoUser("health.manager", "Shpresa", "Demo", Role.SUPERVISOR, AGENCIES[2][0]),
     DemoUser("data", "Petrit", "Demo", Role.DATA_OFFICER, AGENCIES[5][0]),
     DemoUser("partner", "Ana", "Demo", Role.PARTNER, AGENCIES[6][0]),
     DemoUser("admin", "Valon", "Demo", Role.ADMINISTRATOR, AGENCIES[5][0]),
@@ -265,6 +266,12 @@ def _grants(people, reason, level=GrantLevel.FULL, **grantee):  # noqa: ANN001, 
     ]
 
 
+def nurse_families(families: list[list[Person]]) -> list[list[Person]]:
+    """The families on the demo nurse's caseload."""
+    prishtina = municipality("Prishtina")
+    return [f for f in families if f[0].place_id == prishtina.pk][55:80]
+
+
 def share_families(families, users, agencies) -> None:  # noqa: ANN001
     """Give each role the kind of caseload it would have in a pilot."""
     prishtina = municipality("Prishtina")
@@ -298,9 +305,8 @@ def share_families(families, users, agencies) -> None:  # noqa: ANN001
         GrantLevel.MINIMAL,
         agency=agencies[AGENCIES[3][0]],
     )
-    nurse_families = in_prishtina[55:80]
     grants += _grants(
-        [p for f in nurse_families for p in f],
+        [p for f in nurse_families(families) for p in f],
         GrantReason.HOME_VISITING,
         user=users["nurse"],
     )
@@ -311,11 +317,13 @@ def share_families(families, users, agencies) -> None:  # noqa: ANN001
 def load_demo() -> bool:
     """Load the pilot; returns False when people were already there (nothing added)."""
     from ura.demo.services import ensure_directory, load_service_demo
+    from ura.demo.visiting import enrol_demo_families, ensure_visiting
 
     load_places("kosovo")
     agencies = ensure_agencies()
     users = ensure_users(agencies)
     ensure_directory(agencies, users)
+    ensure_visiting(agencies, users)
     if Person.objects.exists():
         return False
     rng = random.Random(SEED)
@@ -326,6 +334,7 @@ def load_demo() -> bool:
     open_demo_cases(rng, users)
     advance_demo_cases(users)
     load_service_demo(rng, users)
+    enrol_demo_families(rng, nurse_families(families), users)
     return True
 
 
