@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ura.core.models import VersionedModel
 
@@ -234,12 +235,12 @@ class VisitStatus(models.TextChoices):
     """What a nurse sees: the state, and for a scheduled visit, where today falls
     in its window."""
 
-    UPCOMING = "upcoming", _("Upcoming")
-    DUE = "due", _("Due")
-    OVERDUE = "overdue", _("Overdue")
-    DONE = "done", _("Done")
-    MISSED = "missed", _("Missed")
-    NOT_NEEDED = "not_needed", _("Not needed")
+    UPCOMING = "upcoming", pgettext_lazy("visit status", "Upcoming")
+    DUE = "due", pgettext_lazy("visit status", "Due")
+    OVERDUE = "overdue", pgettext_lazy("visit status", "Overdue")
+    DONE = "done", pgettext_lazy("visit status", "Done")
+    MISSED = "missed", pgettext_lazy("visit status", "Missed")
+    NOT_NEEDED = "not_needed", pgettext_lazy("visit status", "Not needed")
 
 
 class ScheduledVisit(models.Model):

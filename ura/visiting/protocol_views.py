@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ura.access.rules import Permission, may
@@ -120,9 +121,12 @@ def protocol_edit(request: HttpRequest, protocol_id: int | None = None) -> HttpR
                 )
                 messages.success(
                     request,
-                    _(
+                    ngettext(
+                        "The protocol is saved; the schedule of %(n)s active "
+                        "enrolment follows it.",
                         "The protocol is saved; the schedules of %(n)s active "
-                        "enrolments follow it."
+                        "enrolments follow it.",
+                        count,
                     )
                     % {"n": count},
                 )

@@ -17,6 +17,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ura.access.models import GrantLevel
@@ -183,10 +184,15 @@ def enrolment_new(request: HttpRequest) -> HttpResponse:
             raise Http404 from None
         else:
             if created:
+                n = enrolment.scheduled_visits.count()
                 messages.success(
                     request,
-                    _("The family is enrolled: %(n)s visits are scheduled.")
-                    % {"n": enrolment.scheduled_visits.count()},
+                    ngettext(
+                        "The family is enrolled: %(n)s visit is scheduled.",
+                        "The family is enrolled: %(n)s visits are scheduled.",
+                        n,
+                    )
+                    % {"n": n},
                 )
             else:
                 messages.info(request, _("This family was already enrolled."))
