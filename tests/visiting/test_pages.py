@@ -219,3 +219,8 @@ def test_a_nurse_cannot_enrol_from_a_record_not_shared_with_them(w, signed_in):
     url = reverse("visiting:enrol")
     client = signed_in("nurse")
     assert client.get(url, {"person": w.people["own"].pk}).status_code == 404
+
+
+def test_a_social_work_supervisor_is_not_offered_home_visiting(w, signed_in):
+    page = signed_in("sup_a").get(reverse("people:detail", args=[w.people["own"].pk]))
+    assert "Enrol in home visiting" not in page.content.decode()

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from ura.access.grants import grant_open, grants_end
 from ura.access.models import GrantLevel, GrantReason
 from ura.access.rules import Permission, agencies_where, may, person_level
-from ura.accounts.models import Agency, Membership, Role, User
+from ura.accounts.models import Agency, AgencyType, Membership, Role, User
 from ura.api.models import IdempotencyKey
 from ura.audit.actions import record
 from ura.audit.models import AuditAction
@@ -76,7 +76,10 @@ def visiting_centres(user: User) -> QuerySet[Agency]:
     """The centres where the user enrols families: as their nurse or manager."""
     if not may(user, Permission.ENROL_FAMILIES):
         return Agency.objects.none()
-    return agencies_where(user, Role.HOME_VISITOR, Role.SUPERVISOR)
+    # A supervisor of a centre for social work manages no family health centre.
+    return agencies_where(user, Role.HOME_VISITOR, Role.SUPERVISOR).filter(
+        type=AgencyType.HEALTH
+    )
 
 
 def centre_nurses(centre: Agency) -> QuerySet[User]:
@@ -96,6 +99,7 @@ def manages(user: User, centre_id: int) -> bool:
         role=Role.SUPERVISOR,
         is_active=True,
         agency__is_active=True,
+        agency__type=AgencyType.HEALTH,
     ).exists()
 
 

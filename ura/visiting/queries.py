@@ -32,7 +32,7 @@ from ura.access.rules import (
     visible_grants,
     visible_people,
 )
-from ura.accounts.models import Role, User
+from ura.accounts.models import AgencyType, Role, User
 from ura.audit.actions import record
 from ura.audit.models import AuditAction
 from ura.people.models import Household, Person
@@ -58,9 +58,21 @@ def managed_centre_ids(user: User) -> list[int]:
     cache = user.__dict__.setdefault("_ura_visiting_cache", {})
     if "centres" not in cache:
         cache["centres"] = sorted(
-            agencies_where(user, Role.SUPERVISOR).values_list("pk", flat=True)
+            agencies_where(user, Role.SUPERVISOR)
+            .filter(type=AgencyType.HEALTH)
+            .values_list("pk", flat=True)
         )
     return cache["centres"]
+
+
+def works_in_visiting(user: User) -> bool:
+    """A nurse or a manager of a family health centre (read once per request)."""
+    from ura.visiting.actions import visiting_centres
+
+    cache = user.__dict__.setdefault("_ura_visiting_cache", {})
+    if "works" not in cache:
+        cache["works"] = visiting_centres(user).exists()
+    return cache["works"]
 
 
 def visible_enrolments(user: User) -> QuerySet[Enrolment]:
