@@ -288,6 +288,12 @@ ROUTES = {
     "visiting:protocols": "MANAGE_VISIT_PROTOCOLS (tests/visiting/test_protocols)",
     "visiting:protocol_new": "MANAGE_VISIT_PROTOCOLS (tests/visiting/)",
     "visiting:protocol_edit": "MANAGE_VISIT_PROTOCOLS (tests/visiting/)",
+    "api:visiting_enrolment_list": "ENROL_FAMILIES, visible_enrolments (visiting)",
+    "api:visiting_enrolment_create": "ENROL_FAMILIES + people full (tests/visiting/)",
+    "api:visiting_enrolment_detail": "access_enrolment (tests/visiting/test_api.py)",
+    "api:visiting_enrolment_update": "access_enrolment (tests/visiting/test_api.py)",
+    "api:visiting_enrolment_birth": "access_enrolment (tests/visiting/test_api.py)",
+    "api:visiting_enrolment_end": "access_enrolment (tests/visiting/test_api.py)",
     "api:openapi-json": "public: the API description, no data",
     "api:api-root": "public: the API root, no data",
 }

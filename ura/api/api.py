@@ -23,6 +23,7 @@ from ura.services.outreach_api import router as outreach_router
 from ura.services.reach_api import router as reach_router
 from ura.services.training_api import router as training_router
 from ura.statistics.api import router as statistics_router
+from ura.visiting.api import router as visiting_router
 
 api = NinjaAPI(
     title="Ura API",
@@ -56,3 +57,4 @@ api.add_router("/services", delivery_router)
 api.add_router("/outreach", outreach_router)
 api.add_router("/trainings", training_router)
 api.add_router("/reach", reach_router)
+api.add_router("/visiting", visiting_router)

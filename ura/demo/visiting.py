@@ -40,9 +40,8 @@ def enrol_demo_families(
     """Enrol the nurse's families: the first four in pregnancy, the next six
     after a birth in the last year (the youngest child made a baby: the demo's
     people are invented)."""
-    from ura.visiting import actions
-
     from ura.people.duplicates import match_keys_rebuild
+    from ura.visiting import actions
 
     nurse = users["nurse"]
     centre = Agency.objects.get(name=HEALTH_CENTRE)
