@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -24,7 +24,7 @@ from ura.access.grants import grant_open, grants_end
 from ura.access.models import GrantLevel, GrantReason
 from ura.access.rules import Permission, agencies_where, may, person_level
 from ura.accounts.models import Agency, AgencyType, Membership, Role, User
-from ura.api.models import IdempotencyKey
+from ura.api.writes import create_once
 from ura.audit.actions import record
 from ura.audit.models import AuditAction
 from ura.core.versioning import save_versioned
@@ -359,23 +359,12 @@ def enrolment_create_once(
     *, actor: User, key: str, create: Callable[[], Enrolment]
 ) -> tuple[Enrolment, bool]:
     """Run ``create`` once for (actor, key): the form posted twice enrols once."""
-    key = key[:100]
-    label = "visiting.enrolment"
-    done = IdempotencyKey.objects.filter(user=actor, key=key).first()
-    if done is not None and done.object_type == label:
-        return Enrolment.objects.get(pk=int(done.object_id)), False
-    try:
-        with transaction.atomic():
-            enrolment = create()
-            IdempotencyKey.objects.create(
-                user=actor, key=key, object_type=label, object_id=str(enrolment.pk)
-            )
-    except IntegrityError:
-        done = IdempotencyKey.objects.filter(user=actor, key=key).first()
-        if done is None or done.object_type != label:
-            raise
-        return Enrolment.objects.get(pk=int(done.object_id)), False
-    return enrolment, True
+    once = create_once(
+        user=actor, key=key, object_type="visiting.enrolment", create=create
+    )
+    if once.record is not None:
+        return once.record, once.created  # type: ignore[return-value]
+    return Enrolment.objects.get(pk=once.pk), once.created
 
 
 def reschedule(enrolment: Enrolment) -> int:

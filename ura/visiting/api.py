@@ -5,18 +5,17 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError
+from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from ura.access.models import GrantLevel
 from ura.access.rules import Permission, access_person, may
 from ura.accounts.models import Agency, User
 from ura.api.errors import FieldErrors
-from ura.people.models import Household
+from ura.api.writes import Mapped, api_write, idempotent_create
 from ura.visiting import actions, queries
 from ura.visiting.models import (
     Enrolment,
@@ -27,7 +26,11 @@ from ura.visiting.models import (
 )
 
 router = Router(tags=["visiting"])
-ID_FIELDS = {"caregiver", "child", "household", "centre", "nurse", "protocol"}
+# The actions name the records; the API's fields carry their ids.
+ID_FIELDS = {
+    name: f"{name}_id"
+    for name in ("caregiver", "child", "household", "centre", "nurse", "protocol")
+}
 
 
 class PersonOut(Schema):
@@ -146,23 +149,6 @@ def enrolment_out(e: Enrolment, *, caregiver: bool, child: bool) -> dict:
     }
 
 
-class _Mapped:
-    """A queryset shaped lazily, so pagination counts and slices in the database."""
-
-    def __init__(self, rows, shape: Callable[[Any], dict]) -> None:  # noqa: ANN001
-        self.rows = rows
-        self.shape = shape
-
-    def __len__(self) -> int:
-        return self.rows.count()
-
-    def count(self) -> int:
-        return self.rows.count()
-
-    def __getitem__(self, index):  # noqa: ANN001, ANN204
-        return [self.shape(row) for row in self.rows[index]]
-
-
 def _require(request: HttpRequest) -> None:
     if not may(request.user, Permission.ENROL_FAMILIES):
         raise PermissionDenied
@@ -180,7 +166,7 @@ def enrolment_list(request: HttpRequest, filters: Query[ListFilters]):  # noqa: 
     queries.list_audited(
         user=request.user, request=request, count=rows.count(), page="api list"
     )
-    return _Mapped(
+    return Mapped(
         rows,
         lambda e: enrolment_out(e, caregiver=e.caregiver_shown, child=e.child_shown),
     )
@@ -224,20 +210,14 @@ def enrolment_detail(request: HttpRequest, enrolment_id: int):  # noqa: ANN201
 
 
 def _write(write: Callable[[], Any]) -> Any:
-    """Run an action; its refusals become JSON (422 per field, 409 stale)."""
-    try:
-        return write()
-    except ValidationError as exc:
-        if getattr(exc, "code", None) == "stale":
-            raise HttpError(409, exc.messages[0]) from exc
-        errors = FieldErrors.from_validation(exc)
-        # The actions name the records; the API's fields carry their ids.
-        errors.errors = {
-            f"{k}_id" if k in ID_FIELDS else k: v for k, v in errors.errors.items()
-        }
-        raise errors from exc
-    except actions.NotAllowed:
-        raise Http404 from None
+    """Run an action; its refusals as the API answers them (422 per field, 409
+    stale, 404 for people out of reach)."""
+    return api_write(
+        write,
+        not_allowed=(actions.NotAllowed,),
+        not_allowed_as=Http404,
+        rename=ID_FIELDS,
+    )
 
 
 def _full_person(user: User, person_id: int | None):  # noqa: ANN202
@@ -275,12 +255,15 @@ def enrolment_create(request: HttpRequest, payload: EnrolmentIn):  # noqa: ANN20
         from ura.people.households import household_of_visible
 
         household = household_of_visible(user, payload.household_id)
-        household = Household.objects.get(pk=household.pk)
     centre = Agency.objects.filter(pk=payload.centre_id).first()
     nurse = User.objects.filter(pk=payload.nurse_id).first()
     protocol = _protocol(payload.protocol_id)
 
     def create() -> Enrolment:
+        # Inside ``_write`` so that the refusals name the API's fields.
+        return _write(lambda: enrol())
+
+    def enrol() -> Enrolment:
         return actions.enrolment_create(
             actor=user,
             kind=payload.kind.value,
@@ -297,14 +280,13 @@ def enrolment_create(request: HttpRequest, payload: EnrolmentIn):  # noqa: ANN20
             request=request,
         )
 
-    key = request.headers.get("Idempotency-Key", "")
-    if key:
-        enrolment, created = _write(
-            lambda: actions.enrolment_create_once(actor=user, key=key, create=create)
-        )
-    else:
-        enrolment, created = _write(create), True
-    return Status(201 if created else 200, _detail(request, enrolment.pk))
+    return idempotent_create(
+        request,
+        "visiting.enrolment",
+        create,
+        lambda pk: _detail(request, pk),
+        not_allowed=(actions.NotAllowed,),
+    )
 
 
 @router.patch(
