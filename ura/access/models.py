@@ -29,8 +29,9 @@ class GrantLevel(models.TextChoices):
     FULL = "full", _("Full record")
 
 
-# The columns every read of a grantee's grants needs besides the grantee and the end.
-GRANT_COLUMNS = ["starts_at", "person", "reason", "level"]
+# After the grantee, what every read of its grants needs: the end, the start, who, why
+# and how much.
+GRANT_KEY = ["ends_at", "starts_at", "person", "reason", "level"]
 
 
 class PersonGrant(models.Model):
@@ -91,20 +92,14 @@ class PersonGrant(models.Model):
             )
         ]
         indexes = [
-            # Each grantee's grants carry what the lists read (PostgreSQL reads
-            # them from the index alone: a supervisor's 7,700 grants cost 6,700
-            # scattered heap pages, 55 ms, without; SQLite ignores INCLUDE).
-            models.Index(
-                fields=["user", "ends_at"], include=GRANT_COLUMNS, name="grant_user"
-            ),
-            models.Index(
-                fields=["team", "ends_at"], include=GRANT_COLUMNS, name="grant_team"
-            ),
-            models.Index(
-                fields=["agency", "ends_at"],
-                include=GRANT_COLUMNS,
-                name="grant_agency",
-            ),
+            # Each grantee's grants carry what the lists read, as key columns
+            # rather than INCLUDE so that both databases read them from the index
+            # alone (PostgreSQL: a supervisor's 7,700 grants cost 6,700 scattered
+            # heap pages, 55 ms, without; SQLite ignores INCLUDE: a supervisor's
+            # people list 35 -> 17 ms, each worker's people counted 26 -> 9 ms).
+            models.Index(fields=["user", *GRANT_KEY], name="grant_user"),
+            models.Index(fields=["team", *GRANT_KEY], name="grant_team"),
+            models.Index(fields=["agency", *GRANT_KEY], name="grant_agency"),
             models.Index(fields=["source_type", "source_id"], name="grant_source"),
             models.Index(fields=["case_id", "ends_at"], name="grant_case"),
             # The case grants that reach a user, read from the index alone
