@@ -188,3 +188,23 @@ def test_only_administrators_keep_the_protocols(w, signed_in, persona):
     assert client.get(url).status_code == 403
     with pytest.raises(protocols.NotAllowed):
         protocols.protocol_create(actor=w.users[persona], name="X", kind="universal")
+
+
+def test_the_empty_rows_the_page_adds_are_ignored(w, signed_in):
+    protocol = universal()
+    empty = {
+        "pk": "",
+        "name": "",
+        "anchor": "",
+        "target": "",
+        "opens": "",
+        "due": "",
+        "overdue": "",
+        "closes": "",
+    }
+    rows = [*_rows(protocol), dict(empty), dict(empty)]
+    response = _post(
+        signed_in("admin"), protocol, rows, **{"visits-INITIAL_FORMS": len(rows) - 2}
+    )
+    assert response.status_code == 302
+    assert protocol.visits.count() == len(rows) - 2

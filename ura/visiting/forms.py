@@ -194,7 +194,11 @@ class ProtocolForm(forms.Form):
 class VisitForm(forms.Form):
     pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label=_("Visit"), max_length=120)
-    anchor = forms.ChoiceField(label=_("Timed by"), choices=Anchor.choices)
+    # A blank first choice, so that an extra row left alone is unchanged (and
+    # skipped) rather than a row "timed by pregnancy" missing its numbers.
+    anchor = forms.ChoiceField(
+        label=_("Timed by"), choices=[("", "—"), *Anchor.choices]
+    )
     target = forms.IntegerField(
         label=_("Week or age in days"),
         min_value=0,
