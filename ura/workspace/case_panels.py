@@ -151,13 +151,15 @@ class _OpenCase:
     silent_since: datetime | None
 
 
+# Silent since the last contact, or since opening if there was none (an alias the
+# columns below compare and return).
+SILENCE = Coalesce("last_contact_at", "opened_at")
+
+
 def _open_case_columns(now: datetime, since: datetime) -> dict:
-    # Silent since the last contact, or since opening if there was none.
-    silence = Coalesce("last_contact_at", "opened_at")
     late = Q(next_due_at__lt=now)
     quiet = Q(silence__lt=since)
     return {
-        "silence": silence,
         "late": ExpressionWrapper(late, output_field=BooleanField()),
         "quiet": ExpressionWrapper(quiet, output_field=BooleanField()),
         "due_if_late_high": DbCase(
@@ -188,8 +190,7 @@ def supervisor_panels(user: User) -> SupervisorPanels | None:
     days = no_contact_days()
     since = now - timedelta(days=days)
     columns = _open_case_columns(now, since)
-    silence = columns.pop("silence")
-    open_cases = supervised.alias(silence=silence).annotate(**columns)
+    open_cases = supervised.alias(silence=SILENCE).annotate(**columns)
     rows = [
         _OpenCase(*row)
         for row in open_cases.values_list("pk", "worker_id", "risk_level", *columns)
