@@ -184,6 +184,9 @@ class Enrolment(VersionedModel):
     end_reason = models.CharField(
         _("why it ended"), max_length=20, choices=EnrolmentEndReason.choices, blank=True
     )
+    # Kept by recording a visit, so that "families not seen for N days" is one
+    # range of an index at national scale.
+    last_visited_on = models.DateField(_("last visited on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("home visiting enrolment")
@@ -195,6 +198,9 @@ class Enrolment(VersionedModel):
             models.Index(fields=["caregiver"], name="enr_caregiver"),
             models.Index(fields=["child"], name="enr_child"),
             models.Index(fields=["household"], name="enr_household"),
+            models.Index(
+                fields=["centre", "status", "last_visited_on"], name="enr_centre_seen"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -312,3 +318,199 @@ class ScheduledVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.due_on}"
+
+
+class Present(models.TextChoices):
+    """Who was at home for the visit."""
+
+    MOTHER = "mother", _("Mother")
+    FATHER = "father", _("Father")
+    CHILD = "child", _("The child")
+    OTHER_CAREGIVER = "other_caregiver", _("Another caregiver")
+    SIBLINGS = "siblings", _("Brothers or sisters")
+    OTHER = "other", _("Someone else")
+
+
+class Feeding(models.TextChoices):
+    EXCLUSIVE_BREASTFEEDING = "exclusive_breastfeeding", _("Breast milk only")
+    MIXED = "mixed", _("Breast milk and formula")
+    FORMULA = "formula", _("Formula only")
+    COMPLEMENTARY = "complementary", _("Breast milk or formula, and other food")
+    FAMILY_FOOD = "family_food", _("Family food")
+
+
+class Immunisation(models.TextChoices):
+    """As the family reports it (and the card shows, when there is one)."""
+
+    UP_TO_DATE = "up_to_date", _("Up to date")
+    BEHIND = "behind", _("Behind schedule")
+    NONE = "none", _("None received")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class Milestones(models.TextChoices):
+    ON_TRACK = "on_track", _("Met for the child's age")
+    SOME_NOT_MET = "some_not_met", _("Some not met")
+    DELAY_SUSPECTED = "delay_suspected", _("Delay suspected")
+
+
+class HomeSafety(models.TextChoices):
+    SAFE = "safe", _("No hazards seen")
+    HAZARDS = "hazards", _("Hazards seen")
+
+
+class VisitConcern(models.TextChoices):
+    """What a nurse sees at home that must reach social services or another
+    service (``ura.visiting.concerns``)."""
+
+    VIOLENCE = "violence", _("Violence")
+    NEGLECT = "neglect", _("Neglect")
+    SEVERE_MALNUTRITION = "severe_malnutrition", _("Severe malnutrition")
+    DEVELOPMENTAL_DELAY = "developmental_delay", _("Developmental delay")
+    MATERNAL_DEPRESSION = "maternal_depression", _("Maternal depression")
+    NO_DOCUMENTS = "no_documents", _("No documents")
+    NO_HEALTH_INSURANCE = "no_health_insurance", _("No health insurance")
+
+
+class Visit(VersionedModel):
+    """A home visit made: on the schedule (``scheduled``) or not.
+
+    Growth is stored as measured; the z-scores are computed from the WHO child
+    growth standards (``ura.visiting.growth``) when the visit is saved, never
+    typed in."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="visits"
+    )
+    # The expected visit this one fulfils; none for a visit off the schedule.
+    scheduled = models.OneToOneField(
+        ScheduledVisit,
+        verbose_name=_("scheduled visit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visit",
+    )
+    visited_on = models.DateField(_("date of the visit"))
+    nurse = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("nurse"),
+        on_delete=models.PROTECT,
+        related_name="home_visits",
+    )
+    centre = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+"
+    )
+    present = models.JSONField(_("who was present"), default=list, blank=True)
+    # The child's age on the day, in days (null before the birth).
+    age_days = models.IntegerField(_("child's age in days"), null=True, blank=True)
+    weight_kg = models.DecimalField(
+        _("weight (kg)"), max_digits=5, decimal_places=3, null=True, blank=True
+    )
+    length_cm = models.DecimalField(
+        _("length (cm)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    head_cm = models.DecimalField(
+        _("head circumference (cm)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    weight_z = models.FloatField(_("weight-for-age z-score"), null=True, blank=True)
+    length_z = models.FloatField(_("length-for-age z-score"), null=True, blank=True)
+    head_z = models.FloatField(
+        _("head circumference-for-age z-score"), null=True, blank=True
+    )
+    bmi_z = models.FloatField(_("BMI-for-age z-score"), null=True, blank=True)
+    feeding = models.CharField(
+        _("feeding"), max_length=30, choices=Feeding.choices, blank=True
+    )
+    immunisation = models.CharField(
+        _("immunisation (as reported)"),
+        max_length=20,
+        choices=Immunisation.choices,
+        blank=True,
+    )
+    milestones = models.CharField(
+        _("developmental milestones"),
+        max_length=20,
+        choices=Milestones.choices,
+        blank=True,
+    )
+    milestones_note = models.CharField(
+        _("milestones not met"), max_length=300, blank=True
+    )
+    # Edinburgh Postnatal Depression Scale, 0 to 30.
+    maternal_screening_score = models.PositiveSmallIntegerField(
+        _("maternal mental health screening score (EPDS)"), null=True, blank=True
+    )
+    home_safety = models.CharField(
+        _("home safety"), max_length=10, choices=HomeSafety.choices, blank=True
+    )
+    home_safety_note = models.CharField(_("hazards seen"), max_length=300, blank=True)
+    concerns = models.JSONField(_("concerns"), default=list, blank=True)
+    concern_note = models.TextField(_("what was seen"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("home visit")
+        verbose_name_plural = _("home visits")
+        ordering = ["-visited_on", "-pk"]
+        indexes = [
+            models.Index(fields=["enrolment", "visited_on"], name="visit_enrolment"),
+            models.Index(fields=["nurse", "visited_on"], name="visit_nurse"),
+            models.Index(fields=["centre", "visited_on"], name="visit_centre"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Visit of %(date)s") % {"date": self.visited_on}
+
+    def concern_labels(self) -> list[str]:
+        return [str(VisitConcern(c).label) for c in self.concerns]
+
+    def present_labels(self) -> list[str]:
+        return [str(Present(p).label) for p in self.present]
+
+
+class ConcernAction(models.Model):
+    """What a concern seen at a visit became: a referral, or a child protection
+    case; the nurse follows it from the visit."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="actions")
+    concern = models.CharField(
+        _("concern"), max_length=30, choices=VisitConcern.choices
+    )
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["visit", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="concern_action_one_target",
+                condition=(Q(referral__isnull=False) & Q(case__isnull=True))
+                | (Q(referral__isnull=True) & Q(case__isnull=False)),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(VisitConcern(self.concern).label)
