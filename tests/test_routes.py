@@ -294,6 +294,9 @@ ROUTES = {
     "api:visiting_enrolment_update": "access_enrolment (tests/visiting/test_api.py)",
     "api:visiting_enrolment_birth": "access_enrolment (tests/visiting/test_api.py)",
     "api:visiting_enrolment_end": "access_enrolment (tests/visiting/test_api.py)",
+    "visiting:today": "ENROL_FAMILIES + home_visitor, own visits (test_worklists)",
+    "visiting:centre": "ENROL_FAMILIES + managed centres (test_worklists)",
+    "api:visiting_worklist": "ENROL_FAMILIES + home_visitor (tests/visiting/)",
     "api:openapi-json": "public: the API description, no data",
     "api:api-root": "public: the API root, no data",
 }

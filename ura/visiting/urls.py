@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ura.visiting import protocol_views, views
+from ura.visiting import protocol_views, views, worklist_views
 
 app_name = "visiting"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
         protocol_views.protocol_edit,
         name="protocol_edit",
     ),
+    path("today/", worklist_views.today, name="today"),
+    path("centre/", worklist_views.centre, name="centre"),
 ]

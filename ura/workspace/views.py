@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 
 from ura.access.rules import AGGREGATE_ROLES, Permission, may, roles_of
 from ura.statistics.queries import people_by_place
+from ura.visiting import worklists as visiting_worklists
 from ura.workspace import case_panels, queries, referral_panels, service_panels
 
 
@@ -36,5 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "follow_ups": case_panels.follow_up_panels(user),
         "referrals": referral_panels.referral_panels(user),
         "services_today": service_panels.my_services_today(user),
+        "visits_today": visiting_worklists.today_panel(user=user, request=request),
+        "visiting_centres": visiting_worklists.centre_panel(user),
     }
     return render(request, "workspace/home.html", context)
