@@ -226,8 +226,9 @@ def test_the_today_page_does_not_grow_with_its_rows(w, signed_in):
     # session, user, roles, the pager's count, the page's rows (the visit, its
     # family and their places, whether each name may show: one query), the
     # user's teams (for the names), the counts of overdue and due, the audit
-    # event (with its savepoint; PostgreSQL's advisory lock), the session.
-    assert few == many <= 14, (few, many)
+    # event (with its savepoint; PostgreSQL's advisory lock), the session:
+    # 14 on SQLite, 15 on PostgreSQL.
+    assert few == many <= 15, (few, many)
 
 
 def test_the_worklist_api_does_not_grow_with_its_rows(w, api_client):
@@ -240,7 +241,7 @@ def test_the_worklist_api_does_not_grow_with_its_rows(w, api_client):
         family(w, f"Many{i}", 10 + i % 15)
     with CaptureQueriesContext(connection) as many:
         assert client.get(API, headers=headers).json()["count"] == 31
-    assert len(few) == len(many) <= 14, (len(few), len(many))
+    assert len(few) == len(many) <= 15, (len(few), len(many))
 
 
 # --- The centre's manager ---------------------------------------------------
@@ -348,5 +349,5 @@ def test_the_centre_page_does_not_grow_with_its_rows(w, signed_in):
     # each name may show), the user's teams and supervised workers (for the
     # names), the coverage (one grouped query), the families and visits per
     # nurse (two grouped queries), the audit event (savepoint, advisory lock),
-    # the session's save (with its savepoint).
-    assert few == many <= 20, (few, many)
+    # the session's save (with its savepoint): 20 on SQLite, 21 on PostgreSQL.
+    assert few == many <= 21, (few, many)
