@@ -297,6 +297,8 @@ ROUTES = {
     "visiting:today": "ENROL_FAMILIES + home_visitor, own visits (test_worklists)",
     "visiting:centre": "ENROL_FAMILIES + managed centres (test_worklists)",
     "api:visiting_worklist": "ENROL_FAMILIES + home_visitor (tests/visiting/)",
+    "visiting:coverage": "VIEW_VISITING_COVERAGE, coverage_scope (test_coverage)",
+    "api:visiting_coverage": "VIEW_VISITING_COVERAGE, coverage_scope (test_coverage)",
     "api:openapi-json": "public: the API description, no data",
     "api:api-root": "public: the API root, no data",
 }

@@ -84,6 +84,10 @@ class Permission(models.TextChoices):
         "manage_visit_protocols",
         _("Keep the home visiting protocols"),
     )
+    VIEW_VISITING_COVERAGE = (
+        "view_visiting_coverage",
+        _("See the coverage of home visiting in the first year"),
+    )
     VIEW_REACH = "view_reach", _("See and export the reach figures")
     VIEW_STATISTICS = "view_statistics", _("See aggregate figures")
     EXPORT_STATISTICS = "export_statistics", _("Export aggregate figures")
@@ -133,6 +137,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.SEARCH_DIRECTORY,
             P.SEND_REFERRALS,
             P.ENROL_FAMILIES,
+            P.VIEW_VISITING_COVERAGE,
             P.VIEW_REACH,
         }
     ),
@@ -177,9 +182,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         }
     ),
     Role.DATA_OFFICER: frozenset(
-        {P.VIEW_STATISTICS, P.EXPORT_STATISTICS, P.SEARCH_DIRECTORY, P.VIEW_REACH}
+        {
+            P.VIEW_STATISTICS,
+            P.EXPORT_STATISTICS,
+            P.SEARCH_DIRECTORY,
+            P.VIEW_REACH,
+            P.VIEW_VISITING_COVERAGE,
+        }
     ),
-    Role.PARTNER: frozenset({P.VIEW_STATISTICS, P.VIEW_REACH}),
+    Role.PARTNER: frozenset(
+        {P.VIEW_STATISTICS, P.VIEW_REACH, P.VIEW_VISITING_COVERAGE}
+    ),
     Role.ADMINISTRATOR: frozenset(
         {
             P.ADMINISTER,

@@ -19,4 +19,5 @@ urlpatterns = [
     ),
     path("today/", worklist_views.today, name="today"),
     path("centre/", worklist_views.centre, name="centre"),
+    path("coverage/", worklist_views.coverage, name="coverage"),
 ]

@@ -7,13 +7,16 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from ura.access.rules import Permission, may
+from ura.api.errors import FieldErrors
 from ura.api.writes import Mapped
 from ura.visiting import queries, worklists
 from ura.visiting.api import PersonOut
+from ura.visiting.coverage import Share, coverage_report, coverage_scope
+from ura.visiting.coverage_forms import CoverageFilterForm, default_filters
 from ura.visiting.models import ScheduledVisit
 
 router = Router(tags=["visiting"])
@@ -106,3 +109,96 @@ def worklist(request: HttpRequest):  # noqa: ANN201
         user=user, request=request, count=rows.count(), page="api worklist"
     )
     return Mapped(rows, worklist_out)
+
+
+# --- Coverage ---------------------------------------------------------------
+
+
+class CoverageQuery(Schema):
+    year: int | None = None
+    start: date | None = None
+    end: date | None = None
+    place: int | None = None
+
+
+class ShareOut(Schema):
+    infants: int | None
+    met: int | None
+    share: float | None
+
+
+class LineOut(Schema):
+    key: str
+    label: str
+    infants: int | None
+    met: int | None
+    share: float | None
+
+
+class BreakdownOut(Schema):
+    key: str
+    label: str
+    lines: list[LineOut]
+
+
+class GapOut(Schema):
+    key: str
+    label: str
+    group: ShareOut
+    rest: ShareOut
+    points: float | None
+
+
+class CoverageOut(Schema):
+    start: date
+    end: date
+    place_id: int | None
+    suppressed: bool
+    total: ShareOut
+    gaps: list[GapOut]
+    breakdowns: list[BreakdownOut]
+
+
+def _share_out(s: Share) -> dict:
+    return {"infants": s.infants, "met": s.met, "share": s.share}
+
+
+@router.get("/coverage", response=CoverageOut, url_name="visiting_coverage")
+def coverage(request: HttpRequest, params: Query[CoverageQuery]):  # noqa: ANN201
+    """Infants who turned one in the period (``year``, or ``start`` and ``end``)
+    and place (``place``), and how many received the recommended visits in their
+    first year; counts only, ``null`` where a count from 1 to 4 is hidden."""
+    scope = coverage_scope(request.user)
+    data = {k: v for k, v in params.dict().items() if v is not None}
+    form = CoverageFilterForm(data or default_filters(), scope=scope)
+    if not form.is_valid():
+        raise FieldErrors({k: [str(m) for m in v] for k, v in form.errors.items()})
+    report = coverage_report(scope=scope, filters=form.filters())
+    return {
+        "start": report.filters.start,
+        "end": report.filters.end,
+        "place_id": report.filters.place.pk if report.filters.place else None,
+        "suppressed": report.suppressed,
+        "total": _share_out(report.total),
+        "gaps": [
+            {
+                "key": g.key,
+                "label": g.label,
+                "group": _share_out(g.group),
+                "rest": _share_out(g.rest),
+                "points": g.points,
+            }
+            for g in report.gaps
+        ],
+        "breakdowns": [
+            {
+                "key": b.key,
+                "label": b.label,
+                "lines": [
+                    {"key": line.key, "label": line.label, **_share_out(line.figures)}
+                    for line in b.lines
+                ],
+            }
+            for b in report.breakdowns
+        ],
+    }

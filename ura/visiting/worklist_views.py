@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET
 from ura.access.rules import Permission, may
 from ura.core.pagination import paginate
 from ura.visiting import queries, worklists
+from ura.visiting.coverage import coverage_report, coverage_scope
+from ura.visiting.coverage_forms import CoverageFilterForm, default_filters
 
 
 def _require(request: HttpRequest) -> None:
@@ -83,3 +85,22 @@ def centre(request: HttpRequest) -> HttpResponse:
         "manages_centre": True,
     }
     return render(request, "visiting/centre.html", context)
+
+
+@login_required
+@require_GET
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Infants who turned one in a period and place, and the share who received
+    the recommended visits in their first year. Counts only."""
+    scope = coverage_scope(request.user)
+    data = request.GET if request.GET else default_filters()
+    form = CoverageFilterForm(data, scope=scope)
+    report = None
+    if form.is_valid():
+        report = coverage_report(scope=scope, filters=form.filters())
+    context = {
+        "form": form,
+        "report": report,
+        "manages_centre": bool(queries.managed_centre_ids(request.user)),
+    }
+    return render(request, "visiting/coverage.html", context)
