@@ -32,6 +32,7 @@ from ura.people.models import Household, Person
 from ura.visiting.coverage import (
     CoverageFilters,
     CoverageScope,
+    births_turning_one,
     coverage_report,
     plus_one_year,
 )
@@ -331,3 +332,20 @@ def test_the_page_has_a_fixed_number_of_queries(families, signed_in):
     # the one grouped query, the municipalities, the places to choose from, the
     # session's save (with its savepoint).
     assert len(captured) <= 13, [q["sql"][:60] for q in captured]
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2025, 1, 1), date(2025, 12, 31)),
+        (date(2025, 2, 28), date(2025, 2, 28)),
+        (date(2025, 3, 1), date(2025, 3, 31)),
+        (date(2024, 2, 29), date(2024, 3, 1)),
+        (date(2024, 2, 1), date(2024, 2, 28)),
+    ],
+)
+def test_the_births_are_those_whose_first_birthday_is_in_the_period(start, end):
+    first, last = births_turning_one(start, end)
+    days = [date(2022, 1, 1) + timedelta(days=i) for i in range(1200)]
+    expected = [d for d in days if start <= plus_one_year(d) <= end]
+    assert [d for d in days if first <= d <= last] == expected

@@ -97,6 +97,18 @@ def plus_one_year(day: date) -> date:
         return day.replace(year=day.year + 1, day=28)
 
 
+def births_turning_one(start: date, end: date) -> tuple[date, date]:
+    """The dates of birth whose first birthday is from ``start`` to ``end``: a
+    plain range of ``born_on``, so the database estimates it well."""
+    first = start.replace(year=start.year - 1, day=min(start.day, 28))
+    while plus_one_year(first) < start:
+        first += timedelta(days=1)
+    last = end.replace(year=end.year - 1, day=min(end.day, 28)) + timedelta(days=3)
+    while plus_one_year(last) > end:
+        last -= timedelta(days=1)
+    return first, last
+
+
 # --- Who sees what ----------------------------------------------------------
 
 
@@ -149,7 +161,13 @@ def recommended_by_protocol() -> dict[int, int]:
     return {r["protocol_id"]: r["n"] for r in rows}
 
 
-def _place_condition(paths: list[str]) -> Q:
+def _place_condition(places: list[Place]) -> Q:
+    """The families living in these places. A country is everything (a
+    deployment is one country's): no condition, so the database estimates the
+    rows well and joins them by hashing."""
+    if any(p.level == PlaceLevel.COUNTRY for p in places):
+        return Q()
+    paths = [p.path for p in places]
     condition = Q(pk__in=[])
     for path in paths:
         condition |= Q(place_path__startswith=path)
@@ -177,16 +195,11 @@ def coverage_cells(
         .values("n")
     )
     birthday = PlusOneYear(F("born_on"))
+    born_from, born_to = births_turning_one(filters.start, filters.end)
     enrolments = (
         Enrolment.objects.filter(
-            child__isnull=False,
-            # A cheap range first (the birthday is within a day of it), then the
-            # birthday itself.
-            born_on__gte=filters.start - timedelta(days=366),
-            born_on__lte=filters.end - timedelta(days=365),
+            child__isnull=False, born_on__gte=born_from, born_on__lte=born_to
         )
-        .alias(birthday=birthday)
-        .filter(birthday__gte=filters.start, birthday__lte=filters.end)
         .exclude(
             end_reason__in=[ENDED_CHILD_DIED, ENDED_MOVED_AWAY],
             ended_on__lt=birthday,
@@ -199,9 +212,9 @@ def coverage_cells(
     if scope.centres is not None:
         enrolments = enrolments.filter(centre_id__in=scope.centres)
     if scope.places is not None:
-        enrolments = enrolments.filter(_place_condition([p.path for p in scope.places]))
+        enrolments = enrolments.filter(_place_condition(list(scope.places)))
     if filters.place is not None:
-        enrolments = enrolments.filter(_place_condition([filters.place.path]))
+        enrolments = enrolments.filter(_place_condition([filters.place]))
     needed = Case(
         *[When(protocol_id=pk, then=Value(n)) for pk, n in recommended.items()],
         default=Value(0),
