@@ -20,19 +20,11 @@ LANGUAGES = ["en", "sq", "sr"]
 
 
 def _families(w) -> None:  # noqa: ANN001
+    from tests.visiting.helpers import two_visits
     from tests.visiting.test_coverage import infant
     from tests.visiting.test_worklists import family
-    from ura.visiting.protocols import VisitInput, protocol_create
 
-    protocol_create(
-        actor=w.users["admin"],
-        name="Two visits",
-        kind="universal",
-        visits=[
-            VisitInput("First", "birth", 10, -5, 0, 5, 20),
-            VisitInput("Second", "birth", 40, -5, 0, 5, 20),
-        ],
-    )
+    two_visits(w)
     family(w, "Overdue", 25, address="Rruga e Dardanisë 4")
     family(w, "Due", 12)
     family(w, "Unseen", 200, last_visited_days_ago=90)

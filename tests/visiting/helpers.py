@@ -16,6 +16,7 @@ from ura.people.models import Household, HouseholdMember, Person, Relationship, 
 from ura.visiting import actions
 from ura.visiting.examples import load_example_protocols
 from ura.visiting.models import Enrolment, Protocol
+from ura.visiting.protocols import VisitInput, protocol_create
 
 MOTHER = "CanaryMotherQ"
 BABY = "CanaryBabyQ"
@@ -131,3 +132,19 @@ def universal() -> Protocol:
 
 def intensified() -> Protocol:
     return Protocol.objects.get(kind="intensified", is_default=True)
+
+
+def two_visits(world: World, *more: VisitInput) -> Protocol:
+    """A small universal protocol: visits at 10 and 40 days (each window opens
+    5 days before, is overdue 5 days after and closes 20 days after), and
+    ``more``."""
+    return protocol_create(
+        actor=world.users["admin"],
+        name="Two visits",
+        kind="universal",
+        visits=[
+            VisitInput("First", "birth", 10, -5, 0, 5, 20),
+            VisitInput("Second", "birth", 40, -5, 0, 5, 20),
+            *more,
+        ],
+    )

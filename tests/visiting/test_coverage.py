@@ -27,7 +27,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.visiting.helpers import setup_visiting
+from tests.visiting.helpers import setup_visiting, two_visits
 from ura.people.models import Household, Person
 from ura.visiting.coverage import (
     CoverageFilters,
@@ -37,7 +37,7 @@ from ura.visiting.coverage import (
     plus_one_year,
 )
 from ura.visiting.models import Enrolment, Protocol, Visit
-from ura.visiting.protocols import VisitInput, protocol_create
+from ura.visiting.protocols import VisitInput
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/visiting/coverage"
@@ -50,16 +50,7 @@ def last_year() -> int:
 @pytest.fixture
 def w(world):  # noqa: ANN001, ANN201
     w = setup_visiting(world)
-    protocol_create(
-        actor=w.users["admin"],
-        name="Two visits",
-        kind="universal",
-        visits=[
-            VisitInput("First", "birth", 10, -5, 0, 5, 20),
-            VisitInput("Second", "birth", 40, -5, 0, 5, 20),
-            VisitInput("Later", "birth", 400, -5, 0, 5, 20),
-        ],
-    )
+    two_visits(w, VisitInput("Later", "birth", 400, -5, 0, 5, 20))
     return w
 
 

@@ -18,12 +18,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.visiting.helpers import _person, setup_visiting
+from tests.visiting.helpers import _person, setup_visiting, two_visits
 from ura.audit.models import AuditEvent
 from ura.people.models import Household, Person, Sex
 from ura.visiting import actions
 from ura.visiting.models import Enrolment, Protocol, VisitState
-from ura.visiting.protocols import VisitInput, protocol_create
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/visiting/worklist"
@@ -32,15 +31,7 @@ API = "/api/v1/visiting/worklist"
 @pytest.fixture
 def w(world):  # noqa: ANN001, ANN201
     w = setup_visiting(world)
-    w.protocol = protocol_create(  # type: ignore[attr-defined]
-        actor=w.users["admin"],
-        name="Two visits",
-        kind="universal",
-        visits=[
-            VisitInput("First", "birth", 10, -5, 0, 5, 20),
-            VisitInput("Second", "birth", 40, -5, 0, 5, 20),
-        ],
-    )
+    w.protocol = two_visits(w)  # type: ignore[attr-defined]
     return w
 
 

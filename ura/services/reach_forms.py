@@ -3,7 +3,9 @@ programme, an agency and one of its services, each limited to the user's scope."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Protocol
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -27,13 +29,22 @@ class PlaceChoice(forms.ModelChoiceField):
         return "\u2003" * depth + obj.name
 
 
+class ScopeOfPlaces(Protocol):
+    """A report's scope: the places its figures cover, None for the whole country."""
+
+    @property
+    def places(self) -> Sequence[Place] | None: ...
+
+
 def default_period(today: date | None = None) -> dict[str, str]:
     """This year so far."""
     today = today or timezone.localdate()
     return {"start": date(today.year, 1, 1).isoformat(), "end": today.isoformat()}
 
 
-def _places(scope: ReachScope) -> QuerySet[Place]:
+def area_places(scope: ScopeOfPlaces) -> QuerySet[Place]:
+    """The country, regions and municipalities within ``scope.places`` (all of the
+    deployment's country when None): the place choices of a report's filters."""
     areas = Place.objects.filter(level__in=AREA_LEVELS)
     if scope.places is None:
         return areas.filter(path__startswith=f"/{deployment_country()}/")
@@ -90,7 +101,7 @@ class ReachFilterForm(forms.Form):
     def __init__(self, data: object = None, *, scope: ReachScope) -> None:
         super().__init__(data)
         self.scope = scope
-        self.fields["place"].queryset = _places(scope)
+        self.fields["place"].queryset = area_places(scope)
         if scope.places is None:
             self.fields["place"].empty_label = _("Everywhere")
         programmes = Programme.objects.all()

@@ -115,7 +115,8 @@ class EndIn(Schema):
     ended_on: date | None = None
 
 
-def _person(person, shown: bool) -> dict | None:  # noqa: ANN001
+def person_out(person, shown: bool) -> dict | None:  # noqa: ANN001
+    """A person of an enrolment: the id always, the names only where shown."""
     if person is None:
         return None
     return {
@@ -130,8 +131,8 @@ def enrolment_out(e: Enrolment, *, caregiver: bool, child: bool) -> dict:
         "id": e.pk,
         "kind": e.kind,
         "status": e.status,
-        "caregiver": _person(e.caregiver, caregiver),
-        "child": _person(e.child, child),
+        "caregiver": person_out(e.caregiver, caregiver),
+        "child": person_out(e.child, child),
         "household_id": e.household_id,
         "expected_delivery_on": e.expected_delivery_on,
         "born_on": e.born_on,

@@ -6,24 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ura.people.forms import deployment_country
 from ura.places.models import Place
-from ura.services.reach_forms import AREA_LEVELS, MAX_YEARS, PlaceChoice
+from ura.services.reach_forms import MAX_YEARS, PlaceChoice, area_places
 from ura.visiting.coverage import CoverageFilters, CoverageScope
-
-
-def _places(scope: CoverageScope) -> QuerySet[Place]:
-    areas = Place.objects.filter(level__in=AREA_LEVELS)
-    if scope.places is None:
-        return areas.filter(path__startswith=f"/{deployment_country()}/")
-    where = Q(pk__in=[])
-    for place in scope.places:
-        where |= Q(path__startswith=place.path)
-    return areas.filter(where)
 
 
 class CoverageFilterForm(forms.Form):
@@ -47,7 +35,7 @@ class CoverageFilterForm(forms.Form):
 
     def __init__(self, data: object = None, *, scope: CoverageScope) -> None:
         super().__init__(data)
-        self.fields["place"].queryset = _places(scope)
+        self.fields["place"].queryset = area_places(scope)
         if scope.places is None:
             self.fields["place"].empty_label = _("Everywhere")
 

@@ -14,7 +14,7 @@ from ura.access.rules import Permission, may
 from ura.api.errors import FieldErrors
 from ura.api.writes import Mapped
 from ura.visiting import queries, worklists
-from ura.visiting.api import PersonOut
+from ura.visiting.api import PersonOut, person_out
 from ura.visiting.coverage import Share, coverage_report, coverage_scope
 from ura.visiting.coverage_forms import CoverageFilterForm, default_filters
 from ura.visiting.models import ScheduledVisit
@@ -47,16 +47,6 @@ class WorklistVisitOut(Schema):
     address: AddressOut | None
 
 
-def _person(person, shown: bool) -> dict | None:  # noqa: ANN001
-    if person is None:
-        return None
-    return {
-        "id": person.pk,
-        "given_name": person.given_name if shown else None,
-        "family_name": person.family_name if shown else None,
-    }
-
-
 def _address(v: ScheduledVisit) -> dict | None:
     """The household's address (or the caregiver's), to those shown a name."""
     if not (v.caregiver_shown or v.child_shown):
@@ -87,8 +77,8 @@ def worklist_out(v: ScheduledVisit) -> dict:
         "due_on": v.due_on,
         "overdue_on": v.overdue_on,
         "closes_on": v.closes_on,
-        "caregiver": _person(e.caregiver, v.caregiver_shown),
-        "child": _person(e.child, v.child_shown),
+        "caregiver": person_out(e.caregiver, v.caregiver_shown),
+        "child": person_out(e.child, v.child_shown),
         "expected_delivery_on": e.expected_delivery_on,
         "born_on": e.born_on,
         "prioritised": bool(e.priority_reasons),
