@@ -1,7 +1,13 @@
 import pytest
 from django.test import Client
+from hypothesis import settings
 
 from tests.world import PASSWORD, World, build_world
+
+# Speed is measured in benchmarks/, never asserted in the suite (README): a
+# property's example that runs slowly on a loaded CI machine is not a failure.
+settings.register_profile("ura", deadline=None)
+settings.load_profile("ura")
 
 
 @pytest.fixture

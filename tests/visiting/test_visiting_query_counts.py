@@ -95,3 +95,55 @@ def test_the_enrolment_page_has_a_fixed_budget(world, signed_in):
     # link, whether the user manages the centre, the audit event, the session.
     n = _queries(signed_in("nurse"), url)  # 17 on SQLite, + the advisory lock
     assert n <= 18
+
+
+def _visits(w, enrolment: Enrolment, n: int) -> None:  # noqa: ANN001
+    from ura.visiting.visit_actions import Observations, visit_record
+
+    today = timezone.localdate()
+    for i in range(n):
+        visit_record(
+            actor=w.users["nurse"],
+            enrolment=enrolment,
+            visited_on=today - timedelta(days=i % 20),
+            seen=Observations(present=["mother", "child"], notes=f"Visit {i}"),
+        )
+
+
+def test_the_enrolment_page_does_not_grow_with_the_visits_made(world, signed_in):
+    w = setup_visiting(world)
+    enrolment = enrol_baby(w)
+    url = reverse("visiting:detail", args=[enrolment.pk])
+    client = signed_in("nurse")
+    _visits(w, enrolment, 1)
+    few = _queries(client, url)
+    _visits(w, enrolment, 25)
+    many = _queries(client, url)
+    # + the pager's count and the page of visits made.
+    assert few == many <= 20, (few, many)  # 19 on SQLite, + the advisory lock
+
+
+def test_a_visits_page_has_a_fixed_budget(world, signed_in):
+    from ura.visiting.models import Visit
+    from ura.visiting.visit_actions import Observations, visit_record
+
+    w = setup_visiting(world)
+    enrolment = enrol_baby(w)
+    visit = visit_record(
+        actor=w.users["nurse"],
+        enrolment=enrolment,
+        visited_on=timezone.localdate(),
+        seen=Observations(
+            present=["mother"],
+            concerns=["neglect", "maternal_depression"],
+            concern_note="Seen at the door.",
+        ),
+    )
+    assert Visit.objects.count() == 1
+    url = reverse("visiting:visit", args=[visit.pk])
+    # session, user, roles, the visit with its enrolment, people, centre, nurse
+    # and expected visit, who of the two people shows, the actions taken, the
+    # user's teams, whether the user manages the centre, the services and the
+    # centres for the two forms, the audit event, the session.
+    n = _queries(signed_in("nurse"), url)
+    assert n <= 21, n  # 20 on SQLite, + the advisory lock

@@ -22,7 +22,8 @@ from tests.visiting.helpers import _person, setup_visiting, two_visits
 from ura.audit.models import AuditEvent
 from ura.people.models import Household, Person, Sex
 from ura.visiting import actions
-from ura.visiting.models import Enrolment, Protocol, VisitState
+from ura.visiting.models import Enrolment, Protocol
+from ura.visiting.visit_actions import Observations, visit_record
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/visiting/worklist"
@@ -86,12 +87,14 @@ def family(
 
 
 def done(enrolment: Enrolment, name: str, days_ago: int = 1) -> None:
-    """What recording the visit does to the schedule (issue 6, point 4)."""
-    day = timezone.localdate() - timedelta(days=days_ago)
-    enrolment.scheduled_visits.filter(name=name).update(
-        state=VisitState.DONE, done_on=day
+    """The nurse records the visit ``name``, ``days_ago`` days ago."""
+    visit_record(
+        actor=enrolment.nurse,
+        enrolment=enrolment,
+        visited_on=timezone.localdate() - timedelta(days=days_ago),
+        scheduled=enrolment.scheduled_visits.get(name=name),
+        seen=Observations(present=["mother", "child"]),
     )
-    Enrolment.objects.filter(pk=enrolment.pk).update(last_visited_on=day)
 
 
 # --- A nurse's today --------------------------------------------------------

@@ -19,7 +19,7 @@ from ura.access.cases import CaseUse, may_on_case
 from ura.access.grants import grant_open
 from ura.access.models import GrantReason, PersonGrant
 from ura.access.rules import Permission, agencies_where, may
-from ura.accounts.models import Role, Team, User
+from ura.accounts.models import Agency, AgencyType, Role, Team, User
 from ura.audit.actions import record
 from ura.audit.models import AuditAction
 from ura.cases.models import (
@@ -29,6 +29,7 @@ from ura.cases.models import (
     CaseEventKind,
     CaseLink,
     Concern,
+    ReportSource,
     RiskLevel,
     Stage,
 )
@@ -194,6 +195,98 @@ def case_open(
             obj=case,
             fields=["person", "risk_level", "concerns", "reported_on", "reported_by"]
             + (["report_summary"] if report_summary else []),
+            request=request,
+        )
+    return case
+
+
+def intake_supervisor(agency: Agency) -> User | None:
+    """Who receives the reports made to a centre for social work from outside it:
+    the supervisor of its first team, who assigns the case on."""
+    team = (
+        Team.objects.filter(agency=agency, supervisor__is_active=True)
+        .select_related("supervisor")
+        .order_by("pk")
+        .first()
+    )
+    return team.supervisor if team else None
+
+
+def case_open_on_report(
+    *,
+    actor: User,
+    person: Person,
+    agency: Agency,
+    risk_level: str,
+    reported_on: date,
+    concerns: Iterable[str],
+    report_summary: str,
+    request: HttpRequest | None = None,
+) -> Case:
+    """A professional outside social work (a home visiting nurse) reports a child
+    to a centre for social work: the case opens there, reported by a health
+    service, on the desk of the centre's intake supervisor until they assign it.
+    The reporter gets no access to the case; they see its reference and stage
+    where the report came from."""
+    if not may(actor, Permission.SEND_REFERRALS):
+        raise NotAllowed
+    if agency.type != AgencyType.SOCIAL_WORK or not agency.is_active:
+        raise ValidationError(
+            {"agency": _("Choose a centre for social work to report to.")}
+        )
+    if risk_level not in RiskLevel.values:
+        raise ValidationError({"risk_level": _("Choose one of the allowed values.")})
+    chosen = _check_concerns(concerns)
+    _check_report_date(reported_on)
+    report_summary = (report_summary or "").strip()
+    if not report_summary:
+        raise ValidationError(
+            {"report_summary": _("Say what was seen: the centre acts on it.")}
+        )
+    worker = intake_supervisor(agency)
+    if worker is None:
+        raise ValidationError(
+            {
+                "agency": _(
+                    "No one at this centre receives reports in Ura yet: call the "
+                    "centre."
+                )
+            }
+        )
+    with transaction.atomic():
+        now = timezone.now()
+        case = Case(
+            person=person,
+            reference=f"new-{secrets.token_hex(6)}",
+            agency_id=agency.pk,
+            worker=worker,
+            supervisor=worker,
+            risk_level=risk_level,
+            risk_set_at=now,
+            reported_on=reported_on,
+            reported_by=ReportSource.HEALTH,
+            report_summary=report_summary,
+            opened_at=now,
+            opened_by=actor,
+            stage=Stage.IDENTIFICATION,
+        )
+        case.full_clean(exclude=["reference"])
+        case.save(force_insert=True)
+        case.reference = f"{now.year}-{case.pk:06d}"
+        Case.objects.filter(pk=case.pk).update(reference=case.reference)
+        CaseConcern.objects.bulk_create(
+            CaseConcern(case=case, concern=code) for code in chosen
+        )
+        case_grants_sync(case, actor=actor)
+        case_event(case, actor=actor, kind=CaseEventKind.OPENED, detail=risk_level)
+        case_changed(case, actor=actor)
+        record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=case,
+            fields=["person", "risk_level", "concerns", "reported_on", "reported_by"]
+            + ["report_summary"],
+            detail=f"reported to agency {agency.pk}",
             request=request,
         )
     return case

@@ -8,15 +8,26 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ura.accounts.models import Agency, User
+from ura.cases.models import Concern as CaseConcern
+from ura.cases.models import RiskLevel
+from ura.directory.models import Service
 from ura.people.models import Household, Person
+from ura.referrals.models import ConsentGiver, Urgency
 from ura.visiting.models import (
     Anchor,
     EnrolmentEndReason,
     EnrolmentKind,
+    Feeding,
+    HomeSafety,
+    Immunisation,
+    Milestones,
+    Present,
     PriorityReason,
     Protocol,
     ProtocolKind,
     RecordSection,
+    ScheduledVisit,
+    VisitConcern,
 )
 from ura.visiting.protocols import VisitInput
 
@@ -239,3 +250,212 @@ class VisitForm(forms.Form):
 
 
 VisitFormSet = forms.formset_factory(VisitForm, extra=2, can_delete=True)
+
+
+class ScheduledChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:  # noqa: ANN001
+        return _("%(name)s (due %(due)s)") % {
+            "name": obj.name,
+            "due": obj.due_on.isoformat(),
+        }
+
+
+def _blank(choices) -> list[tuple[str, str]]:  # noqa: ANN001
+    return [("", "—"), *choices]
+
+
+class VisitForm(forms.Form):
+    """A visit made: the parts of it are grouped on the page (``FIELDSETS``); the
+    ones the protocol records at this visit are open."""
+
+    # A fresh token per form shown: posting the same form twice records once.
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    scheduled = ScheduledChoice(
+        label=_("Which visit of the schedule"),
+        queryset=ScheduledVisit.objects.none(),
+        required=False,
+        empty_label=_("A visit off the schedule"),
+    )
+    visited_on = forms.DateField(label=_("Date of the visit"), widget=DATE)
+    present = forms.MultipleChoiceField(
+        label=_("Who was present"),
+        choices=Present.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    weight_kg = forms.DecimalField(
+        label=_("Weight (kg)"),
+        max_digits=5,
+        decimal_places=3,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "0.001", "inputmode": "decimal"}),
+    )
+    length_cm = forms.DecimalField(
+        label=_("Length or height (cm)"),
+        max_digits=4,
+        decimal_places=1,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+    head_cm = forms.DecimalField(
+        label=_("Head circumference (cm)"),
+        max_digits=4,
+        decimal_places=1,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+    feeding = forms.ChoiceField(
+        label=_("Feeding"), choices=_blank(Feeding.choices), required=False
+    )
+    immunisation = forms.ChoiceField(
+        label=_("Immunisation, as the family reports it"),
+        choices=_blank(Immunisation.choices),
+        required=False,
+    )
+    milestones = forms.ChoiceField(
+        label=_("Developmental milestones"),
+        choices=_blank(Milestones.choices),
+        required=False,
+    )
+    milestones_note = forms.CharField(
+        label=_("Which milestones are not met"), max_length=300, required=False
+    )
+    maternal_screening_score = forms.IntegerField(
+        label=_("Maternal mental health screening score (EPDS, 0 to 30)"),
+        required=False,
+        min_value=0,
+        max_value=30,
+    )
+    home_safety = forms.ChoiceField(
+        label=_("Home safety"), choices=_blank(HomeSafety.choices), required=False
+    )
+    home_safety_note = forms.CharField(
+        label=_("Hazards seen"), max_length=300, required=False
+    )
+    concerns = forms.MultipleChoiceField(
+        label=_("Concerns"),
+        choices=VisitConcern.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Each concern can become a referral or a report to social services "
+            "from the visit's page."
+        ),
+    )
+    concern_note = forms.CharField(
+        label=_("What was seen"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    FIELDSETS = {
+        "visit": ("scheduled", "visited_on", "present"),
+        RecordSection.GROWTH: ("weight_kg", "length_cm", "head_cm"),
+        RecordSection.FEEDING: ("feeding",),
+        RecordSection.IMMUNISATION: ("immunisation",),
+        RecordSection.MILESTONES: ("milestones", "milestones_note"),
+        RecordSection.MATERNAL_MENTAL_HEALTH: ("maternal_screening_score",),
+        RecordSection.HOME_SAFETY: ("home_safety", "home_safety_note"),
+        "concerns": ("concerns", "concern_note", "notes"),
+    }
+
+    def __init__(self, *args, scheduled=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("token", secrets.token_urlsafe(16))
+        super().__init__(*args, **kwargs)
+        if scheduled is not None:
+            self.fields["scheduled"].queryset = scheduled
+
+    def fieldsets(self) -> list[tuple[str, list]]:
+        return [
+            (name, [self[f] for f in fields]) for name, fields in self.FIELDSETS.items()
+        ]
+
+
+def _only(field: forms.ChoiceField, codes) -> None:  # noqa: ANN001
+    """The concerns of this visit not yet acted on."""
+    if codes:
+        field.choices = [c for c in VisitConcern.choices if c[0] in codes]
+
+
+class ServiceOption(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:  # noqa: ANN001
+        return f"{obj.name} · {obj.agency}"
+
+
+class ReferConcernForm(forms.Form):
+    """A concern seen at a visit, as a referral to a service."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    concern = forms.ChoiceField(label=_("Concern"), choices=VisitConcern.choices)
+    who = forms.ChoiceField(
+        label=_("Who is referred"),
+        choices=[("child", _("The child")), ("caregiver", _("The caregiver"))],
+        widget=forms.RadioSelect,
+        initial="child",
+    )
+    service = ServiceOption(
+        label=_("Service"),
+        queryset=Service.objects.none(),
+        help_text=_("Services taking referrals for the family's place."),
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE
+    )
+    reason = forms.CharField(
+        label=_("Reason for the referral"),
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consent_given_by = forms.ChoiceField(
+        label=_("Consent given by"), choices=[("", "—"), *ConsentGiver.choices]
+    )
+    consent_given_on = forms.DateField(label=_("Consent given on"), widget=DATE)
+    eligibility_note = forms.CharField(
+        label=_("Why refer although the service does not take this person"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, services=None, concerns=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("token", secrets.token_urlsafe(16))
+        super().__init__(*args, **kwargs)
+        if services is not None:
+            self.fields["service"].queryset = services
+        _only(self.fields["concern"], concerns)
+
+
+class ReportConcernForm(forms.Form):
+    """A concern seen at a visit, as a report to a centre for social work."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    concern = forms.ChoiceField(label=_("Concern"), choices=VisitConcern.choices)
+    agency = forms.ModelChoiceField(
+        label=_("Centre for social work"), queryset=Agency.objects.none()
+    )
+    risk_level = forms.ChoiceField(
+        label=_("Risk as you see it"), choices=RiskLevel.choices
+    )
+    case_concerns = forms.MultipleChoiceField(
+        label=_("Child protection concerns"),
+        choices=CaseConcern.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    summary = forms.CharField(
+        label=_("What was seen"),
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, centres=None, concerns=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("token", secrets.token_urlsafe(16))
+        super().__init__(*args, **kwargs)
+        if centres is not None:
+            self.fields["agency"].queryset = centres
+        _only(self.fields["concern"], concerns)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     Min,
     OuterRef,
@@ -178,10 +179,11 @@ class EnrolmentPage:
 
 def schedule_of(enrolment: Enrolment) -> list[ScheduledVisit]:
     today = timezone.localdate()
+    # ``made``: the visit that fulfilled it, for a link from the schedule.
     return list(
-        enrolment.scheduled_visits.annotate(status=status_expression(today)).order_by(
-            "due_on", "pk"
-        )
+        enrolment.scheduled_visits.annotate(
+            status=status_expression(today), made=F("visit")
+        ).order_by("due_on", "pk")
     )
 
 

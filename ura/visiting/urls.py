@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ura.visiting import protocol_views, views, worklist_views
+from ura.visiting import protocol_views, views, visit_views, worklist_views
 
 app_name = "visiting"
 urlpatterns = [
@@ -10,6 +10,10 @@ urlpatterns = [
     path("<int:enrolment_id>/change/", views.enrolment_change, name="change"),
     path("<int:enrolment_id>/birth/", views.enrolment_birth, name="birth"),
     path("<int:enrolment_id>/end/", views.enrolment_end, name="end"),
+    path("<int:enrolment_id>/visit/", visit_views.visit_new, name="visit_new"),
+    path("visits/<int:visit_id>/", visit_views.visit_detail, name="visit"),
+    path("visits/<int:visit_id>/refer/", visit_views.concern_refer, name="refer"),
+    path("visits/<int:visit_id>/report/", visit_views.concern_report, name="report"),
     path("protocols/", protocol_views.protocol_list, name="protocols"),
     path("protocols/new/", protocol_views.protocol_edit, name="protocol_new"),
     path(

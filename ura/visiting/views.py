@@ -26,7 +26,7 @@ from ura.accounts.models import User
 from ura.core.pagination import paginate
 from ura.people.households import household_of_visible
 from ura.people.models import Household, HouseholdMember, Person, Relationship
-from ura.visiting import actions, queries
+from ura.visiting import actions, queries, visit_queries
 from ura.visiting.forms import BirthForm, ChangeForm, EndForm, EnrolForm, ListFilter
 from ura.visiting.models import Enrolment, EnrolmentKind
 
@@ -260,6 +260,8 @@ def _detail(
         "enrolment": enrolment,
         "forms": forms,
         "open_form": failed[0] if failed else "",
+        "visits": visit_queries.enrolment_visits(request, enrolment),
+        "may_record": page.may_change,
     }
     return render(request, "visiting/detail.html", context)
 
