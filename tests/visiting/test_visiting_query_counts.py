@@ -92,9 +92,10 @@ def test_the_enrolment_page_has_a_fixed_budget(world, signed_in):
     url = reverse("visiting:detail", args=[enrolment.pk])
     # session, user, roles, the enrolment, its schedule, its people by name
     # (with the user's teams), the protocols to change to, the children to
-    # link, whether the user manages the centre, the audit event, the session.
-    n = _queries(signed_in("nurse"), url)  # 17 on SQLite, + the advisory lock
-    assert n <= 18
+    # link, whether the user manages the centre, the count of the visits made,
+    # the audit event, the session.
+    n = _queries(signed_in("nurse"), url)  # 18 on SQLite, + the advisory lock
+    assert n <= 19
 
 
 def _visits(w, enrolment: Enrolment, n: int) -> None:  # noqa: ANN001

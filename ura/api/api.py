@@ -24,6 +24,7 @@ from ura.services.reach_api import router as reach_router
 from ura.services.training_api import router as training_router
 from ura.statistics.api import router as statistics_router
 from ura.visiting.api import router as visiting_router
+from ura.visiting.visit_api import router as visiting_visit_router
 from ura.visiting.worklist_api import router as visiting_worklist_router
 
 api = NinjaAPI(
@@ -61,3 +62,5 @@ api.add_router("/reach", reach_router)
 api.add_router("/visiting", visiting_router)
 # The nurse's worklist and the coverage report (ura.visiting.worklist_api).
 api.add_router("/visiting", visiting_worklist_router)
+# The visits made: read and posted by a nurse's app (ura.visiting.visit_api).
+api.add_router("/visiting", visiting_visit_router)

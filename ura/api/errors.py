@@ -17,6 +17,8 @@ PYDANTIC_MESSAGES = {
     "int_parsing": lambda: _("Enter a whole number."),
     "int_type": lambda: _("Enter a whole number."),
     "bool_parsing": lambda: _("Enter true or false."),
+    "decimal_parsing": lambda: _("Enter a number."),
+    "decimal_type": lambda: _("Enter a number."),
     "enum": lambda: _("Choose one of the allowed values."),
     "literal_error": lambda: _("Choose one of the allowed values."),
     "json_invalid": lambda: _("The request body is not valid JSON."),

@@ -1,0 +1,272 @@
+"""/api/v1/visiting: the visits made to a family, read and posted by a mobile app
+with the same rules, checks and audit as the pages.
+
+A nurse's app reads the worklist (``worklist_api``), goes to the door, and posts
+the visit with an ``Idempotency-Key``: a post repeated after a lost answer gets the
+first visit back (200), never a second one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from ura.access.rules import Permission, may
+from ura.api.errors import FieldErrors
+from ura.api.writes import Mapped, api_write, idempotent_create
+from ura.audit.actions import record
+from ura.audit.models import AuditAction
+from ura.visiting import queries, visit_queries
+from ura.visiting.actions import NotAllowed
+from ura.visiting.models import (
+    Enrolment,
+    Feeding,
+    HomeSafety,
+    Immunisation,
+    Milestones,
+    Present,
+    ScheduledVisit,
+    Visit,
+    VisitConcern,
+)
+from ura.visiting.visit_actions import Observations, likely_depression, visit_record
+
+router = Router(tags=["visiting"])
+# The action's field names as the API's.
+RENAMED = {"scheduled": "scheduled_id"}
+
+
+class VisitIn(Schema):
+    visited_on: date
+    scheduled_id: int | None = None
+    present: list[Present]
+    weight_kg: Decimal | None = None
+    length_cm: Decimal | None = None
+    head_cm: Decimal | None = None
+    feeding: Feeding | None = None
+    immunisation: Immunisation | None = None
+    milestones: Milestones | None = None
+    milestones_note: str = ""
+    maternal_screening_score: int | None = None
+    home_safety: HomeSafety | None = None
+    home_safety_note: str = ""
+    concerns: list[VisitConcern] = []
+    concern_note: str = ""
+    notes: str = ""
+
+
+class ConcernActionOut(Schema):
+    concern: str
+    referral_id: int | None
+    referral_reference: str | None
+    referral_status: str | None
+    case_id: int | None
+    case_reference: str | None
+    case_stage: str | None
+
+
+class VisitMadeOut(Schema):
+    id: int
+    enrolment_id: int
+    scheduled_id: int | None
+    scheduled_name: str | None
+    visited_on: date
+    nurse_id: int
+    centre_id: int
+    age_days: int | None
+    present: list[str]
+    weight_kg: Decimal | None
+    length_cm: Decimal | None
+    head_cm: Decimal | None
+    weight_z: float | None
+    length_z: float | None
+    head_z: float | None
+    bmi_z: float | None
+    feeding: str
+    immunisation: str
+    milestones: str
+    milestones_note: str
+    maternal_screening_score: int | None
+    likely_depression: bool
+    home_safety: str
+    home_safety_note: str
+    concerns: list[str]
+    concern_note: str
+    notes: str
+    recorded_at: datetime
+    version: int
+
+
+class VisitDetailOut(VisitMadeOut):
+    actions: list[ConcernActionOut]
+
+
+def _require(request: HttpRequest) -> None:
+    if not may(request.user, Permission.ENROL_FAMILIES):
+        raise PermissionDenied
+
+
+def _rounded(z: float | None) -> float | None:
+    return None if z is None else round(z, 2)
+
+
+def visit_out(v: Visit) -> dict:
+    return {
+        "id": v.pk,
+        "enrolment_id": v.enrolment_id,
+        "scheduled_id": v.scheduled_id,
+        "scheduled_name": v.scheduled.name if v.scheduled_id else None,
+        "visited_on": v.visited_on,
+        "nurse_id": v.nurse_id,
+        "centre_id": v.centre_id,
+        "age_days": v.age_days,
+        "present": list(v.present),
+        "weight_kg": v.weight_kg,
+        "length_cm": v.length_cm,
+        "head_cm": v.head_cm,
+        "weight_z": _rounded(v.weight_z),
+        "length_z": _rounded(v.length_z),
+        "head_z": _rounded(v.head_z),
+        "bmi_z": _rounded(v.bmi_z),
+        "feeding": v.feeding,
+        "immunisation": v.immunisation,
+        "milestones": v.milestones,
+        "milestones_note": v.milestones_note,
+        "maternal_screening_score": v.maternal_screening_score,
+        "likely_depression": likely_depression(v.maternal_screening_score),
+        "home_safety": v.home_safety,
+        "home_safety_note": v.home_safety_note,
+        "concerns": list(v.concerns),
+        "concern_note": v.concern_note,
+        "notes": v.notes,
+        "recorded_at": v.created_at,
+        "version": v.version,
+    }
+
+
+def _action_out(a) -> dict:  # noqa: ANN001
+    referral, case = a.referral, a.case
+    return {
+        "concern": a.concern,
+        "referral_id": a.referral_id,
+        "referral_reference": referral.reference if referral else None,
+        "referral_status": referral.status if referral else None,
+        "case_id": a.case_id,
+        "case_reference": case.reference if case else None,
+        "case_stage": case.stage if case else None,
+    }
+
+
+def _detail(request: HttpRequest, visit_id: int) -> dict:
+    visit = visit_queries.access_visit(request.user, visit_id)
+    page = visit_queries.visit_page(user=request.user, visit=visit, request=request)
+    return {**visit_out(visit), "actions": [_action_out(a) for a in page.actions]}
+
+
+def _scheduled(enrolment: Enrolment, scheduled_id: int | None) -> ScheduledVisit | None:
+    if scheduled_id is None:
+        return None
+    scheduled = enrolment.scheduled_visits.filter(pk=scheduled_id).first()
+    if scheduled is None:
+        raise FieldErrors(
+            {"scheduled_id": [_("That visit is not on this family's schedule.")]}
+        )
+    return scheduled
+
+
+def _observations(payload: VisitIn) -> Observations:
+    def code(value) -> str:  # noqa: ANN001
+        return value.value if value is not None else ""
+
+    return Observations(
+        present=[p.value for p in payload.present],
+        weight_kg=payload.weight_kg,
+        length_cm=payload.length_cm,
+        head_cm=payload.head_cm,
+        feeding=code(payload.feeding),
+        immunisation=code(payload.immunisation),
+        milestones=code(payload.milestones),
+        milestones_note=payload.milestones_note,
+        maternal_screening_score=payload.maternal_screening_score,
+        home_safety=code(payload.home_safety),
+        home_safety_note=payload.home_safety_note,
+        concerns=[c.value for c in payload.concerns],
+        concern_note=payload.concern_note,
+        notes=payload.notes,
+    )
+
+
+@router.get(
+    "/enrolments/{int:enrolment_id}/visits",
+    response=list[VisitMadeOut],
+    url_name="visiting_visit_list",
+)
+@paginate(PageNumberPagination, page_size=50)
+def visit_list(request: HttpRequest, enrolment_id: int):  # noqa: ANN201
+    """The visits made to the family, the latest first."""
+    _require(request)
+    enrolment = queries.access_enrolment(request.user, enrolment_id)
+    visits = enrolment.visits.select_related("scheduled").order_by("-visited_on", "-pk")
+    record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        obj=enrolment,
+        fields=["visits"],
+        detail="api visits",
+        request=request,
+    )
+    return Mapped(visits, visit_out)
+
+
+@router.post(
+    "/enrolments/{int:enrolment_id}/visits",
+    response={201: VisitDetailOut, 200: VisitDetailOut},
+    url_name="visiting_visit_create",
+)
+def visit_create(request: HttpRequest, enrolment_id: int, payload: VisitIn):  # noqa: ANN201
+    """Record a visit made to the family; with ``scheduled_id`` the expected visit
+    it fulfils is done. With an ``Idempotency-Key`` header a retry gets the first
+    visit (200) instead of a second one."""
+    _require(request)
+    enrolment = queries.access_enrolment(request.user, enrolment_id)
+    scheduled = _scheduled(enrolment, payload.scheduled_id)
+    seen = _observations(payload)
+
+    def create() -> Visit:
+        return api_write(
+            lambda: visit_record(
+                actor=request.user,
+                enrolment=enrolment,
+                visited_on=payload.visited_on,
+                scheduled=scheduled,
+                seen=seen,
+                request=request,
+            ),
+            not_allowed=(NotAllowed,),
+            rename=RENAMED,
+        )
+
+    return idempotent_create(
+        request,
+        "visiting.visit",
+        create,
+        lambda pk: _detail(request, pk),
+        not_allowed=(NotAllowed,),
+    )
+
+
+@router.get(
+    "/visits/{int:visit_id}",
+    response=VisitDetailOut,
+    url_name="visiting_visit_detail",
+)
+def visit_detail(request: HttpRequest, visit_id: int):  # noqa: ANN201
+    """A visit, its z-scores and what its concerns became."""
+    _require(request)
+    return _detail(request, visit_id)
