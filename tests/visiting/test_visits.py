@@ -201,6 +201,7 @@ def test_the_form_suggests_todays_visit_records_once_and_shows_the_scores(w, sig
     shown = client.get(posted.url).content.decode()
     assert "Severely underweight (below −3)" in shown
     assert "Severe malnutrition" in shown and "Refer to a service" in shown
+    assert "Nothing more was recorded at this visit." in shown  # no feeding, notes
     schedule = client.get(reverse("visiting:detail", args=[enrolment.pk])).content
     assert f'data-made="{visit.pk}"'.encode() in schedule
 

@@ -119,6 +119,9 @@ def test_a_nurse_sees_the_visits_due_and_overdue_the_most_urgent_first(w, signed
     page = response.content.decode()
     assert "CanaryDueMotherQ" in page and "CanaryDueChildQ" in page
     assert "Rruga e Dardanisë 4" in page and "Prishtina" in page
+    first = rows[0]
+    record = reverse("visiting:visit_new", args=[first.enrolment_id])
+    assert f'href="{record}?scheduled={first.pk}"' in page  # record from the door
     assert "CanaryOtherMotherQ" not in page and "CanaryMissedMotherQ" not in page
     assert response.context["counts"] == {"overdue": 3, "due": 1}
 

@@ -112,6 +112,20 @@ class VisitPage:
         return [Score(n, z, severity(z)) for n, z in named if z is not None]
 
     @property
+    def has_observations(self) -> bool:
+        v = self.visit
+        return any(
+            (
+                v.feeding,
+                v.immunisation,
+                v.milestones,
+                v.maternal_screening_score is not None,
+                v.home_safety,
+                v.notes,
+            )
+        )
+
+    @property
     def likely_depression(self) -> bool:
         return likely_depression(self.visit.maternal_screening_score)
 
