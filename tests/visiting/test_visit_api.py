@@ -195,3 +195,29 @@ def test_the_visits_are_listed_and_read_back_with_what_became_of_a_concern(
     viewed = AuditEvent.objects.filter(action="view")
     assert viewed.filter(object_type="visiting.visit", object_id=posted["id"]).exists()
     assert viewed.filter(detail="api visits", object_id=str(enrolment.pk)).exists()
+
+
+def test_a_visit_is_corrected_with_its_version_and_a_stale_one_is_409(w, api_client):
+    enrolment = enrol_baby(w)
+    client, headers = api_client("nurse")
+    url = f"{BASE}/enrolments/{enrolment.pk}/visits"
+    typo = _visit(None, weight_kg="2.3", length_cm=None)
+    posted = _post(client, headers, url, typo).json()
+    assert posted["weight_z"] < -3
+
+    def patch(body):  # noqa: ANN001, ANN202
+        return client.patch(
+            f"{BASE}/visits/{posted['id']}",
+            json.dumps(body),
+            content_type="application/json",
+            headers=headers,
+        )
+
+    fixed = patch({**_visit(None), "version": posted["version"]})
+    assert fixed.status_code == 200, fixed.content
+    assert fixed.json()["weight_z"] > -2 and fixed.json()["version"] == 2
+    stale = patch({**_visit(None, notes="Late."), "version": posted["version"]})
+    assert stale.status_code == 409
+    bad = patch({**_visit(None, weight_kg="39.5"), "version": 2})
+    assert bad.status_code == 422 and "weight_kg" in bad.json()["errors"]
+    assert Visit.objects.get().notes == ""

@@ -232,3 +232,92 @@ def test_opening_a_visit_is_audited(w, signed_in):
     assert AuditEvent.objects.filter(
         object_type="visiting.visit", action="view", object_id=str(visit.pk)
     ).exists()
+
+
+# --- Correcting a visit -----------------------------------------------------------
+
+
+def _correction(client, visit, **data):  # noqa: ANN001, ANN003, ANN202
+    url = reverse("visiting:visit_change", args=[visit.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    initial = page.context["form"].initial
+    payload = {
+        name: value for name, value in initial.items() if value not in (None, "", [])
+    }
+    payload["visited_on"] = initial["visited_on"].isoformat()
+    payload.update(data)
+    return client.post(url, payload)
+
+
+def test_a_weight_typed_wrong_is_corrected_and_scored_again(w, signed_in):
+    enrolment = enrol_baby(w)
+    expected = _open(enrolment)
+    visit = _record(
+        w, enrolment, scheduled=expected, weight_kg=Decimal("2.3"), notes="Thin."
+    )
+    assert visit.weight_z < -3
+    client = signed_in("nurse")
+    shown = client.get(reverse("visiting:visit", args=[visit.pk])).content.decode()
+    assert reverse("visiting:visit_change", args=[visit.pk]) in shown
+    yesterday = timezone.localdate() - timedelta(days=1)
+    posted = _correction(
+        client, visit, weight_kg="3.8", visited_on=yesterday.isoformat()
+    )
+    assert posted.status_code == 302, posted.context["form"].errors
+    visit.refresh_from_db()
+    expected.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert visit.weight_kg == Decimal("3.8") and -2 < visit.weight_z < 2
+    assert visit.version == 2 and visit.age_days == 19 and visit.notes == "Thin."
+    assert expected.done_on == yesterday and enrolment.last_visited_on == yesterday
+    event = AuditEvent.objects.get(object_type="visiting.visit", action="change")
+    assert set(event.fields) == {"weight_kg", "weight_z", "visited_on", "age_days"}
+
+
+def test_a_stale_or_bad_correction_is_refused_with_nothing_changed(w, signed_in):
+    enrolment = enrol_baby(w)
+    visit = _record(w, enrolment, weight_kg=Decimal("3.8"))
+    client = signed_in("nurse")
+    url = reverse("visiting:visit_change", args=[visit.pk])
+    stale = client.get(url).context["form"].initial
+    _correction(client, visit, notes="First correction.")
+    refused = client.post(
+        url,
+        {
+            "version": stale["version"],
+            "visited_on": stale["visited_on"].isoformat(),
+            "present": ["mother"],
+            "weight_kg": "3.9",
+        },
+    )
+    assert refused.status_code == 200
+    assert "Someone else changed this record" in refused.content.decode()
+    bad = _correction(client, visit, weight_kg="39")
+    assert "not possible for a child 20 days old" in bad.content.decode()
+    visit.refresh_from_db()
+    assert visit.weight_kg == Decimal("3.8") and visit.version == 2
+
+
+def test_a_concern_acted_on_stays_and_others_may_not_correct(w, signed_in):
+    from ura.visiting import concerns
+
+    enrolment = enrol_baby(w)
+    visit = _record(
+        w, enrolment, concerns=["no_documents"], concern_note="No birth certificate."
+    )
+    centre = concerns.centres_for(visit).first()
+    concerns.concern_report(
+        actor=w.users["nurse"],
+        visit=visit,
+        concern="no_documents",
+        agency=centre,
+        risk_level="low",
+        case_concerns=["neglect"],
+        summary="No birth certificate.",
+    )
+    refused = _correction(signed_in("nurse"), visit, concerns=[])
+    assert "stays on the visit" in refused.content.decode()
+    url = reverse("visiting:visit_change", args=[visit.pk])
+    assert signed_in("nurse2").get(url).status_code == 404
+    assert signed_in("nurse_pz").get(url).status_code == 404

@@ -375,6 +375,30 @@ class VisitForm(forms.Form):
         ]
 
 
+class VisitCorrectForm(VisitForm):
+    """A visit corrected: what was observed and the day; the expected visit it
+    fulfils stays."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    FIELDSETS = {"visit": ("visited_on", "present")} | {
+        name: fields for name, fields in VisitForm.FIELDSETS.items() if name != "visit"
+    }
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        del self.fields["scheduled"]
+        del self.fields["token"]
+
+
+def visit_initial(visit) -> dict:  # noqa: ANN001
+    """A recorded visit as the correction form starts from it."""
+    fields = [f for fs in VisitCorrectForm.FIELDSETS.values() for f in fs]
+    initial = {name: getattr(visit, name) for name in fields}
+    initial["version"] = visit.version
+    return initial
+
+
 def _only(field: forms.ChoiceField, codes) -> None:  # noqa: ANN001
     """The concerns of this visit not yet acted on."""
     if codes:

@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:enrolment_id>/end/", views.enrolment_end, name="end"),
     path("<int:enrolment_id>/visit/", visit_views.visit_new, name="visit_new"),
     path("visits/<int:visit_id>/", visit_views.visit_detail, name="visit"),
+    path(
+        "visits/<int:visit_id>/change/", visit_views.visit_change, name="visit_change"
+    ),
     path("visits/<int:visit_id>/refer/", visit_views.concern_refer, name="refer"),
     path("visits/<int:visit_id>/report/", visit_views.concern_report, name="report"),
     path("protocols/", protocol_views.protocol_list, name="protocols"),

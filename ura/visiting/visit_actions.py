@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,6 +26,7 @@ from ura.accounts.models import User
 from ura.api.writes import create_once
 from ura.audit.actions import record
 from ura.audit.models import AuditAction
+from ura.core.versioning import save_versioned
 from ura.visiting.actions import NotAllowed, manages
 from ura.visiting.growth import growth_scores
 from ura.visiting.models import (
@@ -311,6 +312,109 @@ def visit_record(
                 "scheduled": scheduled.pk if scheduled else None,
                 "concerns": len(visit.concerns),
             },
+            request=request,
+        )
+    return visit
+
+
+# What a correction may change: everything observed, and the day of the visit.
+# The expected visit it fulfils stays; its day moves only within that window.
+CORRECTED = [
+    "visited_on",
+    "age_days",
+    "present",
+    "weight_kg",
+    "length_cm",
+    "head_cm",
+    "weight_z",
+    "length_z",
+    "head_z",
+    "bmi_z",
+    "feeding",
+    "immunisation",
+    "milestones",
+    "milestones_note",
+    "maternal_screening_score",
+    "home_safety",
+    "home_safety_note",
+    "concerns",
+    "concern_note",
+    "notes",
+    "updated_at",
+]
+
+
+def _check_acted_concerns_stay(visit: Visit, concerns: list[str]) -> None:
+    acted = set(visit.actions.values_list("concern", flat=True))
+    if acted - set(concerns):
+        raise ValidationError(
+            {
+                "concerns": _(
+                    "A concern that became a referral or a case stays on the visit."
+                )
+            }
+        )
+
+
+def visit_correct(
+    *,
+    actor: User,
+    visit: Visit,
+    expected_version: int,
+    visited_on: date | None,
+    seen: Observations,
+    request: HttpRequest | None = None,
+) -> Visit:
+    """Correct a visit recorded wrongly (a weight typed in grams, the wrong day):
+    the same checks as recording it, the z-scores computed again, and a stale
+    correction refused. The expected visit it fulfils stays the same."""
+    enrolment = visit.enrolment
+    if not may_record_visits(actor, enrolment):
+        raise NotAllowed
+    if not enrolment.is_active:
+        raise ValidationError(_("This enrolment has ended: no visit can be recorded."))
+    visited_on = _check_date(enrolment, visited_on, timezone.localdate())
+    _check_choices(seen)
+    _check_acted_concerns_stay(visit, seen.concerns)
+    _check_against_birth(enrolment, visit.scheduled, visited_on)
+    _check_window(visit.scheduled, visited_on)
+    age_days = _age_days(enrolment, visited_on)
+    scores = _growth(enrolment, seen, age_days)
+    before = {name: getattr(visit, name) for name in CORRECTED}
+    visit.visited_on = visited_on
+    visit.age_days = age_days
+    for name in ("weight_z", "length_z", "head_z", "bmi_z"):
+        setattr(visit, name, scores.get(name))
+    for name, value in vars(seen).items():
+        if name in ("present", "concerns"):
+            value = sorted(set(value))
+        elif isinstance(value, str):
+            value = value.strip()
+        setattr(visit, name, value)
+    visit.full_clean(exclude=["scheduled"])
+    changed = [
+        n for n in CORRECTED if n != "updated_at" and getattr(visit, n) != before[n]
+    ]
+    if not changed:
+        return visit
+    with transaction.atomic():
+        save_versioned(
+            visit, expected_version=expected_version, update_fields=CORRECTED
+        )
+        if visit.scheduled_id and "visited_on" in changed:
+            ScheduledVisit.objects.filter(pk=visit.scheduled_id).update(
+                done_on=visited_on
+            )
+        if "visited_on" in changed:
+            # The latest visit may now be another one.
+            latest = enrolment.visits.aggregate(latest=Max("visited_on"))["latest"]
+            Enrolment.objects.filter(pk=enrolment.pk).update(last_visited_on=latest)
+        record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=visit,
+            fields=changed,
+            changes={"enrolment": enrolment.pk, "version": visit.version},
             request=request,
         )
     return visit

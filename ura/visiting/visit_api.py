@@ -35,7 +35,12 @@ from ura.visiting.models import (
     Visit,
     VisitConcern,
 )
-from ura.visiting.visit_actions import Observations, likely_depression, visit_record
+from ura.visiting.visit_actions import (
+    Observations,
+    likely_depression,
+    visit_correct,
+    visit_record,
+)
 
 router = Router(tags=["visiting"])
 # The action's field names as the API's.
@@ -59,6 +64,13 @@ class VisitIn(Schema):
     concerns: list[VisitConcern] = []
     concern_note: str = ""
     notes: str = ""
+
+
+class VisitPatch(VisitIn):
+    """A correction: the whole visit as it should read, and the version it
+    starts from; the expected visit it fulfils stays."""
+
+    version: int
 
 
 class ConcernActionOut(Schema):
@@ -180,7 +192,7 @@ def _scheduled(enrolment: Enrolment, scheduled_id: int | None) -> ScheduledVisit
     return scheduled
 
 
-def _observations(payload: VisitIn) -> Observations:
+def _observations(payload: VisitIn | VisitPatch) -> Observations:
     def code(value) -> str:  # noqa: ANN001
         return value.value if value is not None else ""
 
@@ -269,4 +281,28 @@ def visit_create(request: HttpRequest, enrolment_id: int, payload: VisitIn):  # 
 def visit_detail(request: HttpRequest, visit_id: int):  # noqa: ANN201
     """A visit, its z-scores and what its concerns became."""
     _require(request)
+    return _detail(request, visit_id)
+
+
+@router.patch(
+    "/visits/{int:visit_id}",
+    response=VisitDetailOut,
+    url_name="visiting_visit_update",
+)
+def visit_update(request: HttpRequest, visit_id: int, payload: VisitPatch):  # noqa: ANN201
+    """Correct a visit (``version`` required: 409 when someone changed it since);
+    the z-scores are computed again. ``scheduled_id`` is ignored."""
+    _require(request)
+    visit = visit_queries.access_visit(request.user, visit_id)
+    api_write(
+        lambda: visit_correct(
+            actor=request.user,
+            visit=visit,
+            expected_version=payload.version,
+            visited_on=payload.visited_on,
+            seen=_observations(payload),
+            request=request,
+        ),
+        not_allowed=(NotAllowed,),
+    )
     return _detail(request, visit_id)

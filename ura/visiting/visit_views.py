@@ -16,12 +16,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ura.cases.actions import NotAllowed as CaseNotAllowed
 from ura.visiting import concerns, queries, visit_queries
 from ura.visiting.actions import NotAllowed
-from ura.visiting.forms import ReferConcernForm, ReportConcernForm, VisitForm
+from ura.visiting.forms import (
+    ReferConcernForm,
+    ReportConcernForm,
+    VisitCorrectForm,
+    VisitForm,
+    visit_initial,
+)
 from ura.visiting.models import Enrolment
 from ura.visiting.views import _require, add_errors
 from ura.visiting.visit_actions import (
     Observations,
     may_record_visits,
+    visit_correct,
     visit_record,
     visit_record_once,
 )
@@ -104,6 +111,60 @@ def visit_new(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         "enrolment": enrolment,
         "form": form,
         "open_sections": _open_sections(form),
+    }
+    return render(request, "visiting/visit_new.html", context)
+
+
+def _correction_sections(form: VisitCorrectForm, visit) -> set[str]:  # noqa: ANN001
+    """The expected visit's parts, and any part with a value or an error."""
+    sections: set[str] = {"visit", "concerns"}
+    if visit.scheduled_id:
+        sections |= set(visit.scheduled.sections)
+    for name, fields in VisitCorrectForm.FIELDSETS.items():
+        if any(form[f].errors or form[f].value() for f in fields if f != "present"):
+            sections.add(name)
+    return sections
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_change(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """Correct a visit recorded wrongly; a stale form is refused."""
+    _require(request)
+    visit = visit_queries.access_visit(request.user, visit_id)
+    enrolment = visit.enrolment
+    if not enrolment.is_active or not may_record_visits(request.user, enrolment):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = VisitCorrectForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            seen = Observations(
+                **{n: data[n] for n in OBSERVATIONS if data.get(n) is not None}
+            )
+            try:
+                visit_correct(
+                    actor=request.user,
+                    visit=visit,
+                    expected_version=data["version"],
+                    visited_on=data["visited_on"],
+                    seen=seen,
+                    request=request,
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            except NotAllowed:
+                raise PermissionDenied from None
+            else:
+                messages.success(request, _("The visit is corrected."))
+                return redirect("visiting:visit", visit_id=visit.pk)
+    else:
+        form = VisitCorrectForm(initial=visit_initial(visit))
+    context = {
+        "enrolment": enrolment,
+        "visit": visit,
+        "form": form,
+        "open_sections": _correction_sections(form, visit),
     }
     return render(request, "visiting/visit_new.html", context)
 
