@@ -302,6 +302,8 @@ ROUTES = {
     "api:visiting_visit_list": "ENROL_FAMILIES, access_enrolment (test_visit_api)",
     "api:visiting_visit_create": "access_enrolment + nurse or manager (test_visit_api)",
     "api:visiting_visit_update": "access_visit + nurse or manager (test_visit_api)",
+    "api:visiting_concern_refer": "access_visit + nurse or manager + full (visit_api)",
+    "api:visiting_concern_report": "access_visit + nurse or manager + full (visit_api)",
     "api:visiting_visit_detail": "ENROL_FAMILIES, access_visit (test_visit_api)",
     "visiting:today": "ENROL_FAMILIES + home_visitor, own visits (test_worklists)",
     "visiting:centre": "ENROL_FAMILIES + managed centres (test_worklists)",

@@ -221,3 +221,76 @@ def test_a_visit_is_corrected_with_its_version_and_a_stale_one_is_409(w, api_cli
     bad = patch({**_visit(None, weight_kg="39.5"), "version": 2})
     assert bad.status_code == 422 and "weight_kg" in bad.json()["errors"]
     assert Visit.objects.get().notes == ""
+
+
+# --- From a concern to action ------------------------------------------------------
+
+
+def _seen(client, headers, enrolment, *codes) -> dict:  # noqa: ANN001
+    body = _visit(None, concerns=list(codes), concern_note="Bruises on the arms, thin.")
+    url = f"{BASE}/enrolments/{enrolment.pk}/visits"
+    return _post(client, headers, url, body).json()
+
+
+def test_a_concern_becomes_a_referral_once_from_the_app(w, api_client):
+    from ura.referrals.models import Origin, Referral
+
+    enrolment = enrol_baby(w)
+    service = Service.objects.create(
+        agency=w.agencies["daycare_pz"], type="counselling", name="Parent counselling"
+    )
+    service.places.add(w.places["prishtina"])
+    client, headers = api_client("nurse")
+    visit = _seen(client, headers, enrolment, "maternal_depression")
+    url = f"{BASE}/visits/{visit['id']}/referral"
+    body = {
+        "concern": "maternal_depression",
+        "who": "caregiver",
+        "service_id": service.pk,
+        "reason": "EPDS 16 at the visit.",
+        "consent_given_by": "mother",
+        "consent_given_on": timezone.localdate().isoformat(),
+    }
+    first = _post(client, headers, url, body, **{"Idempotency-Key": "r1"})
+    assert first.status_code == 201, first.content
+    again = _post(client, headers, url, body, **{"Idempotency-Key": "r1"})
+    assert again.status_code == 200 and again.json() == first.json()
+    referral = Referral.objects.get()
+    assert referral.origin == Origin.HOME_VISIT and referral.origin_id == visit["id"]
+    assert first.json()["referral_reference"] == referral.reference
+    twice = _post(client, headers, url, body, **{"Idempotency-Key": "r2"})
+    assert twice.status_code == 422
+    assert "already been acted on" in twice.json()["errors"]["concern"][0]
+    elsewhere = Service.objects.create(
+        agency=w.agencies["daycare_pz"], type="counselling", name="Far away"
+    )
+    elsewhere.places.add(w.places["prizren"])
+    refused = _post(client, headers, url, {**body, "service_id": elsewhere.pk})
+    assert "family's place" in refused.json()["errors"]["service_id"][0]
+
+
+def test_a_concern_is_reported_and_a_case_opens_at_the_centre(w, api_client):
+    from ura.cases.models import Case
+
+    enrolment = enrol_baby(w)
+    client, headers = api_client("nurse")
+    visit = _seen(client, headers, enrolment, "violence")
+    url = f"{BASE}/visits/{visit['id']}/report"
+    centre = concerns.centres_for(Visit.objects.get(pk=visit["id"])).first()
+    body = {
+        "concern": "violence",
+        "agency_id": centre.pk,
+        "risk_level": "high",
+        "case_concerns": [],
+        "summary": "Bruises on the arms.",
+    }
+    empty = _post(client, headers, url, body)
+    assert empty.status_code == 422 and "case_concerns" in empty.json()["errors"]
+    assert not Case.objects.exists()
+    made = _post(client, headers, url, {**body, "case_concerns": ["physical_violence"]})
+    assert made.status_code == 201, made.content
+    case = Case.objects.get()
+    assert made.json()["case_reference"] == case.reference
+    assert case.person == enrolment.child and case.agency == centre
+    detail = client.get(f"{BASE}/visits/{visit['id']}", headers=headers).json()
+    assert detail["actions"][0]["case_stage"] == case.stage

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -19,12 +20,16 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from ura.access.rules import Permission, may
 from ura.api.errors import FieldErrors
-from ura.api.writes import Mapped, api_write, idempotent_create
+from ura.api.writes import KeyReused, Mapped, api_write, idempotent_create
 from ura.audit.actions import record
 from ura.audit.models import AuditAction
-from ura.visiting import queries, visit_queries
+from ura.cases.actions import NotAllowed as CaseNotAllowed
+from ura.cases.models import Concern, ConsentGiver, RiskLevel
+from ura.referrals.models import Urgency
+from ura.visiting import concerns, queries, visit_queries
 from ura.visiting.actions import NotAllowed
 from ura.visiting.models import (
+    ConcernAction,
     Enrolment,
     Feeding,
     HomeSafety,
@@ -71,6 +76,25 @@ class VisitPatch(VisitIn):
     starts from; the expected visit it fulfils stays."""
 
     version: int
+
+
+class ReferIn(Schema):
+    concern: VisitConcern
+    who: Literal["child", "caregiver"]
+    service_id: int
+    urgency: Urgency = Urgency.ROUTINE
+    reason: str
+    consent_given_by: ConsentGiver | None = None
+    consent_given_on: date | None = None
+    eligibility_note: str = ""
+
+
+class ReportIn(Schema):
+    concern: VisitConcern
+    agency_id: int
+    risk_level: RiskLevel
+    case_concerns: list[Concern]
+    summary: str
 
 
 class ConcernActionOut(Schema):
@@ -306,3 +330,116 @@ def visit_update(request: HttpRequest, visit_id: int, payload: VisitPatch):  # n
         not_allowed=(NotAllowed,),
     )
     return _detail(request, visit_id)
+
+
+# --- From a concern to action -----------------------------------------------------
+
+# The actions' field names as the API's.
+ACTION_FIELDS = {
+    "service": "service_id",
+    "agency": "agency_id",
+    "concerns": "case_concerns",
+    "report_summary": "summary",
+    "person": "who",
+}
+
+
+def _action(request: HttpRequest, visit_id: int, pk: int) -> dict:
+    action = (
+        ConcernAction.objects.filter(visit_id=visit_id, pk=pk)
+        .select_related("referral", "case")
+        .first()
+    )
+    if action is None:  # the key's first use was on another visit
+        raise KeyReused
+    return _action_out(action)
+
+
+def _act(request: HttpRequest, visit_id: int, run) -> object:  # noqa: ANN001
+    return idempotent_create(
+        request,
+        "visiting.concern_action",
+        lambda: api_write(
+            run,
+            not_allowed=(NotAllowed, CaseNotAllowed),
+            rename=ACTION_FIELDS,
+        ),
+        lambda pk: _action(request, visit_id, pk),
+        not_allowed=(NotAllowed, CaseNotAllowed),
+    )
+
+
+@router.post(
+    "/visits/{int:visit_id}/referral",
+    response={201: ConcernActionOut, 200: ConcernActionOut},
+    url_name="visiting_concern_refer",
+)
+def concern_refer(request: HttpRequest, visit_id: int, payload: ReferIn):  # noqa: ANN201
+    """Refer the child or the caregiver to a service for a concern seen at the
+    visit (the referral's origin is the visit). With an ``Idempotency-Key`` a
+    retry gets the first referral (200)."""
+    _require(request)
+    visit = visit_queries.access_visit(request.user, visit_id)
+    service = (
+        concerns.services_for(request.user, visit, shown=None)
+        .filter(pk=payload.service_id)
+        .first()
+    )
+    if service is None:
+        raise FieldErrors(
+            {
+                "service_id": [
+                    _("Choose a service taking referrals for the family's place.")
+                ]
+            }
+        )
+    return _act(
+        request,
+        visit_id,
+        lambda: concerns.concern_refer(
+            actor=request.user,
+            visit=visit,
+            concern=payload.concern.value,
+            who=payload.who,
+            service=service,
+            urgency=payload.urgency.value,
+            reason=payload.reason,
+            consent_given_by=(
+                payload.consent_given_by.value if payload.consent_given_by else ""
+            ),
+            consent_given_on=payload.consent_given_on,
+            eligibility_note=payload.eligibility_note,
+            request=request,
+        ),
+    )
+
+
+@router.post(
+    "/visits/{int:visit_id}/report",
+    response={201: ConcernActionOut, 200: ConcernActionOut},
+    url_name="visiting_concern_report",
+)
+def concern_report(request: HttpRequest, visit_id: int, payload: ReportIn):  # noqa: ANN201
+    """Report the child to a centre for social work: a child protection case
+    opens there. With an ``Idempotency-Key`` a retry gets the first case (200)."""
+    _require(request)
+    visit = visit_queries.access_visit(request.user, visit_id)
+    agency = concerns.centres_for(visit).filter(pk=payload.agency_id).first()
+    if agency is None:
+        raise FieldErrors(
+            {"agency_id": [_("Choose a centre for social work to report to.")]}
+        )
+    return _act(
+        request,
+        visit_id,
+        lambda: concerns.concern_report(
+            actor=request.user,
+            visit=visit,
+            concern=payload.concern.value,
+            agency=agency,
+            risk_level=payload.risk_level.value,
+            case_concerns=[c.value for c in payload.case_concerns],
+            summary=payload.summary,
+            request=request,
+        ),
+    )
