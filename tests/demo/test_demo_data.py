@@ -36,6 +36,11 @@ def test_demo_data_makes_a_pilot_with_one_user_per_role_and_runs_twice_safely(ca
     assert kinds == {"pregnancy", "birth"}
     manager = User.objects.get(username="health.manager")
     assert visible_enrolments(manager).count() == Enrolment.objects.count()
+    # The visits made, with growth scored, one concern waiting to be acted on.
+    from ura.visiting.models import Visit
+
+    assert Visit.objects.filter(weight_z__isnull=False).count() >= 5
+    assert Visit.objects.filter(concerns=["maternal_depression"]).count() == 1
 
     stages = set(Case.objects.values_list("stage", flat=True))
     assert {"identification", "case_plan", "implementation"} <= stages
