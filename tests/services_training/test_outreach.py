@@ -266,3 +266,99 @@ def test_a_linked_contact_cannot_be_linked_again(teams, signed_in):
     client.post(url, {"person": child.pk})
     again = client.post(url, {"person": child.pk}, follow=True)
     assert "already linked to a person record" in again.content.decode()
+
+
+# --- Correcting a contact -----------------------------------------------------------
+
+
+def _change_form(client, contact, **data):  # noqa: ANN001, ANN003, ANN202
+    url = reverse("services:outreach_change", args=[contact.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    initial = page.context["form"].initial
+    payload = {
+        "version": initial["version"],
+        "contacted_at": initial["contacted_at"].strftime("%Y-%m-%dT%H:%M"),
+        "place": initial["place"],
+        "location": initial["location"],
+        "code": initial["code"],
+        "name": initial["name"],
+        "sex": initial["sex"],
+        "estimated_age": initial["estimated_age"],
+        "in_street_situation": "on" if initial["in_street_situation"] else "",
+        "actions": initial["actions"],
+        "note": initial["note"],
+    } | data
+    return client.post(url, payload)
+
+
+def test_a_contact_is_corrected_by_its_team_and_a_stale_form_refused(teams, signed_in):
+    world = teams
+    contact = _contact(world)
+    client = signed_in("street_a")
+    detail = client.get(reverse("services:outreach_detail", args=[contact.pk]))
+    assert reverse("services:outreach_change", args=[contact.pk]) in (
+        detail.content.decode()
+    )
+    stale = client.get(reverse("services:outreach_change", args=[contact.pk]))
+    posted = _change_form(client, contact, estimated_age="9", code=" k-18 ")
+    assert posted.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.estimated_age, contact.code, contact.version) == (9, "K-18", 2)
+    assert contact.name == NICKNAME and contact.actions == [
+        "basic_needs",
+        "information",
+    ]
+    event = AuditEvent.objects.get(
+        action="change", object_type="services.outreachcontact"
+    )
+    assert set(event.fields) == {"estimated_age", "code"}
+    assert NICKNAME not in str(event.changes)
+    refused = client.post(
+        reverse("services:outreach_change", args=[contact.pk]),
+        {
+            "version": stale.context["form"].initial["version"],
+            "contacted_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "place": world.places["prishtina"].pk,
+            "estimated_age": "12",
+        },
+    )
+    assert "Someone else changed this record" in refused.content.decode()
+    future = timezone.localtime() + timedelta(days=1)
+    bad = _change_form(client, contact, contacted_at=future.strftime("%Y-%m-%dT%H:%M"))
+    assert "cannot be in the future" in bad.content.decode()
+    contact.refresh_from_db()
+    assert (contact.estimated_age, contact.version) == (9, 2)
+
+
+def test_another_team_cannot_correct_a_contact(teams, signed_in):
+    contact = _contact(teams)
+    url = reverse("services:outreach_change", args=[contact.pk])
+    assert signed_in("street_b").get(url).status_code == 404
+    assert signed_in("worker_a1").get(url).status_code == 403
+
+
+def test_a_contact_is_corrected_through_the_api_with_its_version(teams, api_client):
+    import json
+
+    contact = _contact(teams)
+    client, headers = api_client("street_a")
+    url = f"/api/v1/outreach/{contact.pk}"
+    read = client.get(url, headers=headers).json()
+    assert read["version"] == 1
+    body = {k: read[k] for k in ("contacted_at", "place_code", "code", "name")} | {
+        "version": 1,
+        "sex": "female",
+        "actions": ["information"],
+    }
+
+    def patch(payload):  # noqa: ANN001, ANN202
+        return client.patch(
+            url, json.dumps(payload), content_type="application/json", headers=headers
+        )
+
+    fixed = patch(body)
+    assert fixed.status_code == 200, fixed.content
+    assert (fixed.json()["sex"], fixed.json()["version"]) == ("female", 2)
+    assert patch(body).status_code == 409
+    assert patch({**body, "version": 2, "estimated_age": 130}).status_code == 422

@@ -250,7 +250,7 @@ class OutreachAction(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class OutreachContact(TimeStampedModel):
+class OutreachContact(VersionedModel):
     """A mobile team's contact with a child or adult it met in the field, often not
     registered yet: a quick record that can become a person record later.
 

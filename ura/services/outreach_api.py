@@ -22,6 +22,7 @@ from ura.services.models import OutreachContact
 from ura.services.outreach_schemas import (
     ContactIn,
     ContactOut,
+    ContactPatch,
     ContactSearch,
     LinkIn,
     LinkOut,
@@ -77,6 +78,7 @@ def contact_out(c: OutreachContact) -> dict:
         "note": c.note,
         "programme_id": c.programme_id,
         "person_id": c.person_id,
+        "version": c.version,
     }
 
 
@@ -150,6 +152,31 @@ def outreach_contact_create(request: HttpRequest, payload: ContactIn):  # noqa: 
         lambda pk: contact_out(queries.access_contact(request.user, pk)),
         not_allowed=(actions.NotAllowed,),
     )
+
+
+@router.patch("/{int:contact_id}", response=ContactOut)
+def outreach_contact_update(
+    request: HttpRequest, contact_id: int, payload: ContactPatch
+):  # noqa: ANN201
+    """Correct a contact (``version`` required: 409 when someone changed it
+    since)."""
+    _require(request)
+    contact = queries.access_contact(request.user, contact_id)
+    data = payload.dict()
+    version = data.pop("version")
+    data["place"] = place_by_code(data.pop("place_code"))
+    data["programme"] = programme_by_id(data.pop("programme_id"))
+    data["actions"] = [getattr(a, "value", a) for a in data["actions"]]
+    _write(
+        lambda: actions.outreach_contact_update(
+            actor=request.user,
+            contact=contact,
+            expected_version=version,
+            data=data,
+            request=request,
+        )
+    )
+    return contact_out(queries.access_contact(request.user, contact_id))
 
 
 @router.post("/{int:contact_id}/link", response=LinkOut)

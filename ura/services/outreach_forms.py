@@ -102,7 +102,49 @@ class ContactForm(forms.Form):
             self.fields["agency"].widget = forms.HiddenInput()
 
     def contact_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "agency"}
+        return {
+            k: v for k, v in self.cleaned_data.items() if k not in ("agency", "version")
+        }
+
+
+class ContactChangeForm(ContactForm):
+    """A contact corrected: the team stays; the version it started from travels
+    with the form."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: User, contact: OutreachContact, **kwargs: Any):
+        kwargs.setdefault("initial", contact_initial(contact))
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["agency"]
+        self.contact = contact
+
+    def clean_contacted_at(self):  # noqa: ANN201
+        # The form shows minutes: a time left as it was keeps its seconds.
+        when = self.cleaned_data["contacted_at"]
+        recorded = self.contact.contacted_at
+        if when == recorded.replace(second=0, microsecond=0):
+            return recorded
+        return when
+
+
+def contact_initial(contact: OutreachContact) -> dict[str, Any]:
+    return {
+        "contacted_at": timezone.localtime(contact.contacted_at).replace(
+            second=0, microsecond=0
+        ),
+        "place": contact.place_id,
+        "location": contact.location,
+        "code": contact.code,
+        "name": contact.name,
+        "sex": contact.sex,
+        "estimated_age": contact.estimated_age,
+        "in_street_situation": contact.in_street_situation,
+        "actions": list(contact.actions),
+        "note": contact.note,
+        "programme": contact.programme_id,
+        "version": contact.version,
+    }
 
 
 class ContactFilterForm(forms.Form):

@@ -25,6 +25,7 @@ class ContactOut(Schema):
     note: str
     programme_id: int | None
     person_id: int | None
+    version: int
 
 
 class ContactIn(Schema):
@@ -38,6 +39,26 @@ class ContactIn(Schema):
         default="", max_length=60, description="The team's code for the person"
     )
     name: str = Field(default="", max_length=200, description="Name or nickname")
+    sex: Literal["", "female", "male", "unknown"] = ""
+    estimated_age: int | None = Field(default=None, ge=0, le=120)
+    in_street_situation: bool = False
+    actions: list[OutreachAction] = Field(default_factory=list)
+    note: str = Field(default="", max_length=10_000)
+    programme_id: int | None = None
+
+
+class ContactPatch(Schema):
+    """A correction: the whole contact as it should read (the team stays), and
+    the version it starts from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int
+    contacted_at: datetime
+    place_code: str = Field(max_length=32)
+    location: str = Field(default="", max_length=200)
+    code: str = Field(default="", max_length=60)
+    name: str = Field(default="", max_length=200)
     sex: Literal["", "female", "male", "unknown"] = ""
     estimated_age: int | None = Field(default=None, ge=0, le=120)
     in_street_situation: bool = False

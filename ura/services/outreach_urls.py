@@ -10,6 +10,11 @@ urlpatterns = [
     path("outreach/new/", views.outreach_create, name="outreach_create"),
     path("outreach/<int:contact_id>/", views.outreach_detail, name="outreach_detail"),
     path(
+        "outreach/<int:contact_id>/change/",
+        views.outreach_change,
+        name="outreach_change",
+    ),
+    path(
         "outreach/<int:contact_id>/person/",
         views.outreach_person,
         name="outreach_person",

@@ -26,6 +26,7 @@ from ura.services import outreach_actions as actions
 from ura.services import outreach_queries as queries
 from ura.services.models import OutreachAction
 from ura.services.outreach_forms import (
+    ContactChangeForm,
     ContactFilterForm,
     ContactForm,
     FindPersonForm,
@@ -124,6 +125,33 @@ def outreach_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
         "may_register": may(request.user, Permission.REGISTER_PERSON),
     }
     return render(request, "services/outreach/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outreach_change(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Correct a contact; a stale form is refused with nothing overwritten."""
+    _require(request)
+    contact = queries.access_contact(request.user, contact_id)
+    form = ContactChangeForm(request.POST or None, user=request.user, contact=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.outreach_contact_update(
+                actor=request.user,
+                contact=contact,
+                expected_version=form.cleaned_data["version"],
+                data=form.contact_data(),
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except actions.NotAllowed:
+            raise PermissionDenied from None
+        else:
+            messages.success(request, _("The contact is corrected."))
+            return redirect("services:outreach_detail", contact_id=contact.pk)
+    context = {"form": form, "contact": contact}
+    return render(request, "services/outreach/form.html", context)
 
 
 def _shown_matches(request: HttpRequest, matches: list) -> dict[str, object]:

@@ -26,7 +26,7 @@ from ura.accounts.models import User
 from ura.api.writes import create_once
 from ura.audit.actions import record
 from ura.audit.models import AuditAction
-from ura.core.versioning import save_versioned
+from ura.core.versioning import StaleEdit, save_versioned
 from ura.visiting.actions import NotAllowed, manages
 from ura.visiting.growth import growth_scores
 from ura.visiting.models import (
@@ -396,6 +396,8 @@ def visit_correct(
         n for n in CORRECTED if n != "updated_at" and getattr(visit, n) != before[n]
     ]
     if not changed:
+        if expected_version != visit.version:
+            raise StaleEdit
         return visit
     with transaction.atomic():
         save_versioned(
