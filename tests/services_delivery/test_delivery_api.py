@@ -246,3 +246,40 @@ def test_another_agency_s_provider_gets_404(world, api_client):
     assert _send(client, "post", f"{API}/sessions", headers, body).status_code == 404
     worker, worker_headers = api_client("worker_a1")
     assert _send(worker, "get", f"{API}/enrolments", worker_headers).status_code == 403
+
+
+def test_a_session_is_corrected_with_its_version_and_removed_if_nobody_came(
+    world, api_client
+):
+    service = day_care(world)
+    group = group_of(world, service)
+    kid = enrolled(world, service, walk_in(world, "K"), group=group, on=days_ago(20))
+    client, headers = api_client("provider")
+
+    def session(presence: str, activity: str) -> dict:
+        body = {
+            "service_id": service.pk,
+            "group_id": group.pk,
+            "held_on": str(days_ago(2)),
+            "kind": "group",
+            "activity": activity,
+            "attendance": [{"enrolment_id": kid.pk, "presence": presence}],
+        }
+        return _send(client, "post", f"{API}/sessions", headers, body).json()
+
+    came, nobody = session("present", "sport"), session("absent", "creative")
+    url = f"{API}/sessions/{came['id']}"
+    patch = {"version": 1, "held_on": str(days_ago(3)), "activity": "sport"}
+    fixed = _send(client, "patch", url, headers, {**patch, "topic": "Football"})
+    assert fixed.status_code == 200, fixed.content
+    assert (fixed.json()["held_on"], fixed.json()["version"]) == (str(days_ago(3)), 2)
+    assert _send(client, "patch", url, headers, patch).status_code == 409
+    early = {**patch, "version": 2, "held_on": str(days_ago(30))}
+    refused = _send(client, "patch", url, headers, early)
+    assert refused.status_code == 422 and "held_on" in refused.json()["errors"]
+    assert _send(client, "delete", url, headers, {"version": 2}).status_code == 422
+    gone = _send(
+        client, "delete", f"{API}/sessions/{nobody['id']}", headers, {"version": 1}
+    )
+    assert gone.status_code == 204
+    assert list(Session.objects.values_list("pk", flat=True)) == [came["id"]]

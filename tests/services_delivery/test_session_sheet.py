@@ -175,3 +175,98 @@ def test_a_session_s_sheet_is_corrected_on_its_page(world, signed_in, group_setu
     refused = client.post(url, bad).content.decode()
     assert "(Walkin, Later)" in refused and "is outside their enrolment" in refused
     assert session.attendance.count() == 3
+
+
+# --- Correcting and removing a session ----------------------------------------------
+
+
+def _session(world, service, group, kids, presence="present", **extra):  # noqa: ANN001, ANN003, ANN202
+    from ura.services.delivery_actions import session_record
+    from ura.services.delivery_attendance import Mark
+
+    return session_record(
+        actor=world.users["provider"],
+        service=service,
+        held_on=extra.pop("held_on", days_ago(3)),
+        kind="group",
+        activity=extra.pop("activity", "sport"),
+        group=group,
+        marks=[Mark(k.pk, presence) for k in kids],
+        **extra,
+    ).session
+
+
+def test_a_sessions_day_and_topic_are_corrected_with_its_sheet(
+    world, signed_in, group_setup
+):
+    service, group, kids = group_setup
+    session = _session(world, service, group, kids)
+    client = signed_in("provider")
+    url = reverse("services:session_change", args=[session.pk])
+    page = client.get(reverse("services:session_detail", args=[session.pk]))
+    assert url in page.content.decode()
+    moved = client.post(
+        url,
+        {
+            "held_on": str(days_ago(4)),
+            "activity": "sport",
+            "topic": "Football",
+            "version": 1,
+        },
+        follow=True,
+    )
+    assert "The session is corrected." in moved.content.decode()
+    session.refresh_from_db()
+    assert (session.held_on, session.topic, session.version) == (
+        days_ago(4),
+        "Football",
+        2,
+    )
+    assert session.attendance.count() == 4
+    event = AuditEvent.objects.get(object_type="services.session", action="change")
+    assert set(event.fields) == {"held_on", "topic"}
+    # A stale form, a day before the children were enrolled, a day in the future,
+    # a day that already has the group's session: refused, nothing changed.
+    other = _session(world, service, group, kids, held_on=days_ago(6))
+    for data, message in [
+        ({"held_on": str(days_ago(5)), "version": 1}, "Someone else changed"),
+        ({"held_on": str(days_ago(40)), "version": 2}, "4 people on the sheet"),
+        ({"held_on": str(today() + timedelta(days=1)), "version": 2}, "future"),
+        ({"held_on": str(other.held_on), "version": 2}, "correct that one instead"),
+    ]:
+        refused = client.post(url, {"activity": "sport", "topic": "", **data})
+        assert message in refused.content.decode(), message
+    session.refresh_from_db()
+    assert (session.held_on, session.version) == (days_ago(4), 2)
+
+
+def test_only_a_session_nobody_attended_is_removed(world, signed_in, group_setup):
+    service, group, kids = group_setup
+    attended = _session(world, service, group, kids)
+    nobody = _session(
+        world, service, group, kids, presence="absent", activity="creative"
+    )
+    client = signed_in("provider")
+    page = client.get(reverse("services:session_detail", args=[attended.pk]))
+    assert reverse("services:session_remove", args=[attended.pk]) not in (
+        page.content.decode()
+    )
+    refused = client.post(
+        reverse("services:session_remove", args=[attended.pk]),
+        {"version": 1},
+        follow=True,
+    )
+    assert "People attended this session" in refused.content.decode()
+    assert Session.objects.filter(pk=attended.pk).exists()
+    removed = client.post(
+        reverse("services:session_remove", args=[nobody.pk]), {"version": 1}
+    )
+    assert removed.status_code == 302
+    assert not Session.objects.filter(pk=nobody.pk).exists()
+    assert not Attendance.objects.filter(session_id=nobody.pk).exists()
+    assert AuditEvent.objects.filter(
+        object_type="services.session", action="delete", object_id=str(nobody.pk)
+    ).exists()
+    worker = signed_in("worker_a1")  # not a provider: no sessions at all
+    url = reverse("services:session_change", args=[attended.pk])
+    assert worker.post(url, {"version": 1}).status_code == 403

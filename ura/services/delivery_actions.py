@@ -23,7 +23,9 @@ from ura.people.models import Person
 from ura.services.delivery_attendance import (
     attendance_save,
     month_sheet_save,
+    session_delete,
     session_record,
+    session_update,
 )
 from ura.services.models import (
     Attendance,
@@ -42,7 +44,9 @@ __all__ = [
     "group_create",
     "group_update",
     "month_sheet_save",
+    "session_delete",
     "session_record",
+    "session_update",
 ]
 
 

@@ -29,6 +29,8 @@ from ura.services.delivery_schemas import (
     GroupPatch,
     SessionIn,
     SessionOut,
+    SessionPatch,
+    SessionRemove,
 )
 from ura.services.models import Enrolment, ServiceGroup, Session
 
@@ -82,6 +84,7 @@ def session_out(s: Session) -> dict:
         "activity": s.activity,
         "topic": s.topic,
         "attendance_count": s.attendance.count() if count is None else count,
+        "version": s.version,
     }
 
 
@@ -350,3 +353,40 @@ def services_attendance_save(
         )
     )
     return _session(request, session_id)
+
+
+@router.patch("/sessions/{int:session_id}", response=SessionOut)
+def services_session_update(
+    request: HttpRequest, session_id: int, payload: SessionPatch
+):  # noqa: ANN201
+    """Correct a session's day, activity or topic; its sheet moves with it."""
+    session = queries.access_session(request.user, session_id)
+    _write(
+        lambda: actions.session_update(
+            actor=request.user,
+            session=session,
+            expected_version=payload.version,
+            held_on=payload.held_on,
+            activity=str(payload.activity.value),
+            topic=payload.topic,
+            request=request,
+        )
+    )
+    return _session(request, session_id)
+
+
+@router.delete("/sessions/{int:session_id}", response={204: None})
+def services_session_remove(
+    request: HttpRequest, session_id: int, payload: SessionRemove
+):  # noqa: ANN201
+    """Remove a session nobody attended (recorded by mistake); 422 otherwise."""
+    session = queries.access_session(request.user, session_id)
+    _write(
+        lambda: actions.session_delete(
+            actor=request.user,
+            session=session,
+            expected_version=payload.version,
+            request=request,
+        )
+    )
+    return Status(204, None)

@@ -20,18 +20,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ura.accounts.models import User
 from ura.api.models import IdempotencyKey
 from ura.audit.actions import record
 from ura.audit.models import AuditAction
+from ura.core.versioning import StaleEdit, save_versioned
 from ura.directory.models import Service
 from ura.services.models import (
     Activity,
@@ -441,3 +443,132 @@ def _day_sessions(
     ).order_by("-pk"):
         sessions[session.held_on] = session
     return sessions
+
+
+# --- Correcting and removing a session ------------------------------------------------
+
+
+def _require_provider(actor: User, session: Session) -> None:
+    from ura.services.delivery_queries import my_services
+
+    if not my_services(actor).filter(pk=session.service_id).exists():
+        raise PermissionDenied
+
+
+def _check_new_day(session: Session, held_on: date) -> None:
+    """The sheet moves with the session: everyone on it must have been enrolled
+    on the new day."""
+    outside = [
+        a.enrolment
+        for a in session.attendance.select_related("enrolment")
+        if _outside(a.enrolment, held_on)
+    ]
+    if outside:
+        raise ValidationError(
+            {
+                "held_on": ngettext(
+                    "%(n)s person on the sheet was not enrolled on %(day)s: "
+                    "correct the date or the sheet.",
+                    "%(n)s people on the sheet were not enrolled on %(day)s: "
+                    "correct the date or the sheet.",
+                    len(outside),
+                )
+                % {"n": len(outside), "day": _day(held_on)}
+            }
+        )
+
+
+def session_update(
+    *,
+    actor: User,
+    session: Session,
+    expected_version: int,
+    held_on: date,
+    activity: str,
+    topic: str,
+    request: HttpRequest | None = None,
+) -> Session:
+    """Correct a session's day, activity or topic (a sheet recorded on the wrong
+    day); a correction made meanwhile by someone else is refused."""
+    _require_provider(actor, session)
+    _not_in_future(held_on)
+    if activity not in Activity.values:
+        raise ValidationError({"activity": _("Choose one of the allowed values.")})
+    topic = (topic or "").strip()
+    values = {"held_on": held_on, "activity": activity, "topic": topic}
+    changed = [
+        name for name, value in values.items() if getattr(session, name) != value
+    ]
+    if not changed:
+        if expected_version != session.version:
+            raise StaleEdit
+        return session
+    if "held_on" in changed:
+        _check_new_day(session, held_on)
+    if session.kind == SessionKind.GROUP and {"held_on", "activity"} & set(changed):
+        other = _same_group_session(session.service, session.group, held_on, activity)
+        if other is not None and other.pk != session.pk:
+            raise ValidationError(
+                {
+                    "held_on": _(
+                        "The group already has a session of this activity on that "
+                        "day: correct that one instead."
+                    )
+                }
+            )
+    with transaction.atomic():
+        _lock(session.service, session.group)
+        for name, value in values.items():
+            setattr(session, name, value)
+        session.full_clean()
+        save_versioned(
+            session,
+            expected_version=expected_version,
+            update_fields=[*changed, "updated_at"],
+        )
+        record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=session,
+            fields=changed,
+            changes={"service": session.service_id, "version": session.version},
+            request=request,
+        )
+    return session
+
+
+def session_delete(
+    *,
+    actor: User,
+    session: Session,
+    expected_version: int,
+    request: HttpRequest | None = None,
+) -> None:
+    """Remove a session recorded by mistake: only one nobody attended (the
+    absences on its sheet go with it)."""
+    _require_provider(actor, session)
+    if session.version != expected_version:
+        raise StaleEdit
+    if session.attendance.filter(presence=Presence.PRESENT).exists():
+        raise ValidationError(
+            _(
+                "People attended this session: correct its sheet or its date "
+                "instead of removing it."
+            )
+        )
+    with transaction.atomic():
+        _lock(session.service, session.group)
+        removed = session.attendance.count()
+        record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            obj=session,
+            fields=["held_on", "activity", "attendance"],
+            changes={"service": session.service_id, "rows": removed},
+            request=request,
+        )
+        session.attendance.all().delete()
+        if not Session.objects.filter(pk=session.pk, version=expected_version).delete()[
+            0
+        ]:
+            raise StaleEdit  # changed a moment ago: nothing is removed

@@ -187,3 +187,17 @@ class SessionForm(forms.Form):
         value = self.cleaned_data["held_on"]
         _not_future(value, _("Attendance cannot be recorded for a day in the future."))
         return value
+
+
+class SessionChangeForm(forms.Form):
+    """A session's head corrected: its day, activity and topic; the version it
+    started from travels with the form."""
+
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    activity = forms.ChoiceField(label=_("Activity"), choices=Activity.choices)
+    topic = forms.CharField(label=_("Topic"), max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SessionDeleteForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -128,6 +128,24 @@ class SessionOut(Schema):
     activity: str
     topic: str
     attendance_count: int
+    version: int
+
+
+class SessionPatch(Schema):
+    """A session's head corrected; the version it started from (409 if stale)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int
+    held_on: date
+    activity: Activity
+    topic: str = Field(default="", max_length=200)
+
+
+class SessionRemove(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int
 
 
 class AttendanceOut(Schema):

@@ -18,14 +18,18 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ura.core.pagination import paginate
 from ura.services import delivery_actions as actions
 from ura.services import delivery_queries as queries
 from ura.services import delivery_sheets as sheets
 from ura.services.delivery_attendance import Mark
-from ura.services.delivery_forms import SessionForm
+from ura.services.delivery_forms import (
+    SessionChangeForm,
+    SessionDeleteForm,
+    SessionForm,
+)
 from ura.services.models import Activity, Presence, SessionKind
 
 
@@ -182,15 +186,104 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
                 % {"n": written},
             )
             return redirect("services:session_detail", session_id=session.pk)
+    return _session_page(request, session, sheet=sheet, errors=errors)
+
+
+def _session_page(
+    request: HttpRequest,
+    session,  # noqa: ANN001
+    *,
+    sheet=None,  # noqa: ANN001
+    errors: list[str] | None = None,
+    change: SessionChangeForm | None = None,
+) -> HttpResponse:
+    if sheet is None:
+        sheet = sheets.session_sheet(
+            user=request.user,
+            service=session.service,
+            day=session.held_on,
+            group=session.group,
+            session=session,
+            kind=session.kind,
+        )
     context = {
         "session": session,
         "service": session.service,
         "sheet": sheet,
-        "errors": errors,
+        "errors": errors or [],
         "rows_param": ",".join(str(r.enrolment.pk) for r in sheet.rows),
         "presences": Presence.choices,
+        **_session_forms(session, change),
     }
     return render(request, "services/delivery/session.html", context)
+
+
+def _session_forms(session, change=None) -> dict:  # noqa: ANN001
+    """The forms to correct the session's head and to remove it."""
+    initial = {
+        "held_on": session.held_on,
+        "activity": session.activity,
+        "topic": session.topic,
+        "version": session.version,
+    }
+    attended = session.attendance.filter(presence=Presence.PRESENT).exists()
+    return {
+        "change_form": change or SessionChangeForm(initial=initial),
+        "delete_form": None
+        if attended
+        else SessionDeleteForm(initial={"version": session.version}),
+    }
+
+
+@login_required
+@require_POST
+def session_change(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Correct a session's day, activity or topic."""
+    session = queries.access_session(request.user, session_id)
+    form = SessionChangeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.session_update(
+                actor=request.user,
+                session=session,
+                expected_version=data["version"],
+                held_on=data["held_on"],
+                activity=data["activity"],
+                topic=data["topic"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("The session is corrected."))
+            return redirect("services:session_detail", session_id=session.pk)
+    session.refresh_from_db()
+    return _session_page(request, session, change=form)
+
+
+@login_required
+@require_POST
+def session_remove(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Remove a session nobody attended (recorded by mistake)."""
+    session = queries.access_session(request.user, session_id)
+    form = SessionDeleteForm(request.POST)
+    service_id = session.service_id
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Reload the page and try again."))
+        actions.session_delete(
+            actor=request.user,
+            session=session,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("services:session_detail", session_id=session.pk)
+    messages.success(request, _("The session is removed."))
+    return redirect("services:session_list", service_id=service_id)
 
 
 def _chosen_days(request: HttpRequest, month: date) -> list[date] | None:

@@ -32,4 +32,14 @@ urlpatterns: list = [
     path(
         "sessions/<int:session_id>/", sheet_views.session_detail, name="session_detail"
     ),
+    path(
+        "sessions/<int:session_id>/change/",
+        sheet_views.session_change,
+        name="session_change",
+    ),
+    path(
+        "sessions/<int:session_id>/remove/",
+        sheet_views.session_remove,
+        name="session_remove",
+    ),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ura.core.crypto import EncryptedTextField
-from ura.core.models import TimeStampedModel, VersionedModel
+from ura.core.models import VersionedModel
 
 
 class ParticipantRole(models.TextChoices):
@@ -148,7 +148,7 @@ class Activity(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Session(TimeStampedModel):
+class Session(VersionedModel):
     """One session of a service on a day: an individual meeting or a group's."""
 
     service = models.ForeignKey(
