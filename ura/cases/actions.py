@@ -139,6 +139,63 @@ def _check_report_date(reported_on: date) -> None:
         )
 
 
+def _case_create(
+    *,
+    actor: User,
+    person: Person,
+    agency_id: int,
+    worker: User,
+    supervisor: User | None,
+    risk_level: str,
+    reported_on: date,
+    reported_by: str,
+    report_summary: str,
+    concerns: list[str],
+    fields: list[str],
+    detail: str = "",
+    request: HttpRequest | None,
+) -> Case:
+    """The case row, its concerns, grants, first event and audit event, inside
+    the caller's transaction."""
+    now = timezone.now()
+    case = Case(
+        person=person,
+        # A placeholder until the id is known: unique, and never shown.
+        reference=f"new-{secrets.token_hex(6)}",
+        agency_id=agency_id,
+        worker=worker,
+        supervisor=supervisor,
+        risk_level=risk_level,
+        risk_set_at=now,
+        reported_on=reported_on,
+        reported_by=reported_by,
+        report_summary=report_summary,
+        opened_at=now,
+        opened_by=actor,
+        stage=Stage.IDENTIFICATION,
+    )
+    case.full_clean(exclude=["reference"])
+    case.save(force_insert=True)
+    case.reference = f"{now.year}-{case.pk:06d}"
+    Case.objects.filter(pk=case.pk).update(reference=case.reference)
+    CaseConcern.objects.bulk_create(
+        CaseConcern(case=case, concern=code) for code in concerns
+    )
+    case_grants_sync(case, actor=actor)
+    case_event(case, actor=actor, kind=CaseEventKind.OPENED, detail=risk_level)
+    case_changed(case, actor=actor)
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=case,
+        fields=["person", "risk_level", "concerns", "reported_on", "reported_by"]
+        + fields,
+        detail=detail,
+        request=request,
+    )
+    return case
+
+
 def case_open(
     *,
     actor: User,
@@ -162,42 +219,20 @@ def case_open(
     _check_report_date(reported_on)
     with transaction.atomic():
         agency_id = case_agency_of(worker)
-        now = timezone.now()
-        case = Case(
+        return _case_create(
+            actor=actor,
             person=person,
-            # A placeholder until the id is known: unique, and never shown.
-            reference=f"new-{secrets.token_hex(6)}",
             agency_id=agency_id,
             worker=worker,
             supervisor=supervisor_of(worker, agency_id),
             risk_level=risk_level,
-            risk_set_at=now,
             reported_on=reported_on,
             reported_by=reported_by,
             report_summary=report_summary,
-            opened_at=now,
-            opened_by=actor,
-            stage=Stage.IDENTIFICATION,
-        )
-        case.full_clean(exclude=["reference"])
-        case.save(force_insert=True)
-        case.reference = f"{now.year}-{case.pk:06d}"
-        Case.objects.filter(pk=case.pk).update(reference=case.reference)
-        CaseConcern.objects.bulk_create(
-            CaseConcern(case=case, concern=code) for code in chosen
-        )
-        case_grants_sync(case, actor=actor)
-        case_event(case, actor=actor, kind=CaseEventKind.OPENED, detail=risk_level)
-        case_changed(case, actor=actor)
-        record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=case,
-            fields=["person", "risk_level", "concerns", "reported_on", "reported_by"]
-            + (["report_summary"] if report_summary else []),
+            concerns=chosen,
+            fields=["report_summary"] if report_summary else [],
             request=request,
         )
-    return case
 
 
 def intake_supervisor(agency: Agency) -> User | None:
@@ -254,42 +289,21 @@ def case_open_on_report(
             }
         )
     with transaction.atomic():
-        now = timezone.now()
-        case = Case(
+        return _case_create(
+            actor=actor,
             person=person,
-            reference=f"new-{secrets.token_hex(6)}",
             agency_id=agency.pk,
             worker=worker,
             supervisor=worker,
             risk_level=risk_level,
-            risk_set_at=now,
             reported_on=reported_on,
             reported_by=ReportSource.HEALTH,
             report_summary=report_summary,
-            opened_at=now,
-            opened_by=actor,
-            stage=Stage.IDENTIFICATION,
-        )
-        case.full_clean(exclude=["reference"])
-        case.save(force_insert=True)
-        case.reference = f"{now.year}-{case.pk:06d}"
-        Case.objects.filter(pk=case.pk).update(reference=case.reference)
-        CaseConcern.objects.bulk_create(
-            CaseConcern(case=case, concern=code) for code in chosen
-        )
-        case_grants_sync(case, actor=actor)
-        case_event(case, actor=actor, kind=CaseEventKind.OPENED, detail=risk_level)
-        case_changed(case, actor=actor)
-        record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=case,
-            fields=["person", "risk_level", "concerns", "reported_on", "reported_by"]
-            + ["report_summary"],
+            concerns=chosen,
+            fields=["report_summary"],
             detail=f"reported to agency {agency.pk}",
             request=request,
         )
-    return case
 
 
 def case_update(

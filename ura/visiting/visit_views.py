@@ -36,6 +36,11 @@ from ura.visiting.visit_actions import (
 OBSERVATIONS = list(Observations.__dataclass_fields__)
 
 
+def _seen(data: dict) -> Observations:
+    """What the form says was observed; a part left empty is not recorded."""
+    return Observations(**{n: data[n] for n in OBSERVATIONS if data.get(n) is not None})
+
+
 def _initial(request: HttpRequest, enrolment: Enrolment, choices) -> dict:  # noqa: ANN001
     chosen = request.GET.get("scheduled")
     scheduled = None
@@ -79,9 +84,7 @@ def visit_new(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         form = VisitForm(request.POST, scheduled=choices)
         if form.is_valid():
             data = form.cleaned_data
-            seen = Observations(
-                **{n: data[n] for n in OBSERVATIONS if data.get(n) is not None}
-            )
+            seen = _seen(data)
             try:
                 visit, created = visit_record_once(
                     actor=request.user,
@@ -139,9 +142,7 @@ def visit_change(request: HttpRequest, visit_id: int) -> HttpResponse:
         form = VisitCorrectForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            seen = Observations(
-                **{n: data[n] for n in OBSERVATIONS if data.get(n) is not None}
-            )
+            seen = _seen(data)
             try:
                 visit_correct(
                     actor=request.user,

@@ -179,6 +179,23 @@ def postgres_down():
     return out
 
 
+def sqlite_triggers_again_on(table):
+    """For a later migration that alters ``table``: SQLite alters a table by
+    rebuilding it, and a rebuild drops the table's triggers; this makes this
+    migration's triggers on it again (a RunPython function; nothing elsewhere)."""
+
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        for op in ("ins", "del", "upd"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS reach_{table}_{op}")
+        for statement in sqlite_up():
+            if f" ON {table} " in statement:
+                schema_editor.execute(statement)
+
+    return run
+
+
 def _run(by_vendor):
     def run(apps, schema_editor):
         for statement in by_vendor.get(schema_editor.connection.vendor, list)():

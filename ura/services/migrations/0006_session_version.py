@@ -5,19 +5,9 @@ import importlib
 from django.db import migrations, models
 
 REACH = importlib.import_module("ura.services.migrations.0002_reach_summary")
+# SQLite adds the column by rebuilding the table, which drops the table's reach
+# triggers (0002): they are made again after it.
 TABLE = "services_session"
-
-
-def sqlite_triggers_again(apps, schema_editor):
-    """SQLite adds the column by rebuilding the table, and a rebuild drops the
-    table's triggers: make the reach triggers of 0002 on it again (see 0005)."""
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    for op in ("ins", "del", "upd"):
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS reach_{TABLE}_{op}")
-    for statement in REACH.sqlite_up():
-        if f" ON {TABLE} " in statement:
-            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -32,5 +22,7 @@ class Migration(migrations.Migration):
             name='version',
             field=models.PositiveIntegerField(default=1, verbose_name='version'),
         ),
-        migrations.RunPython(sqlite_triggers_again, migrations.RunPython.noop),
+        migrations.RunPython(
+            REACH.sqlite_triggers_again_on(TABLE), migrations.RunPython.noop
+        ),
     ]
