@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "ura.referrals",
     "ura.services",
     "ura.visiting",
+    "ura.indicators",
     "ura.statistics",
     "ura.workspace",
     "ura.demo",
