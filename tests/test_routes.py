@@ -299,6 +299,7 @@ ROUTES = {
     "visiting:protocols": "MANAGE_VISIT_PROTOCOLS (tests/visiting/test_protocols)",
     "visiting:protocol_new": "MANAGE_VISIT_PROTOCOLS (tests/visiting/)",
     "visiting:protocol_edit": "MANAGE_VISIT_PROTOCOLS (tests/visiting/)",
+    "visiting:protocol_schedules": "MANAGE_VISIT_PROTOCOLS (test_rescheduling)",
     "api:visiting_enrolment_list": "ENROL_FAMILIES, visible_enrolments (visiting)",
     "api:visiting_enrolment_create": "ENROL_FAMILIES + people full (tests/visiting/)",
     "api:visiting_enrolment_detail": "access_enrolment (tests/visiting/test_api.py)",

@@ -40,7 +40,7 @@ from ura.visiting.models import (
     VisitState,
 )
 from ura.visiting.protocols import default_protocol
-from ura.visiting.schedule import VisitSpec, windows_for
+from ura.visiting.rescheduling import wanted_rows
 
 # An expected date of delivery at most this far ahead (a pregnancy lasts about
 # 280 days) or behind (a birth not yet recorded).
@@ -376,48 +376,23 @@ def reschedule(enrolment: Enrolment) -> int:
     enrolment) is "not needed"; the rows of visits no longer on the protocol
     go, unless done. Called inside the caller's transaction. Returns the number
     of rows written."""
-    specs = [
-        VisitSpec(v.pk, v.anchor, v.target, v.opens, v.due, v.overdue, v.closes)
-        for v in enrolment.protocol.visits.all()
-    ]
-    sections = {v.pk: (v.name, v.sections) for v in enrolment.protocol.visits.all()}
-    windows = windows_for(
-        specs,
-        expected_delivery_on=enrolment.expected_delivery_on,
-        born_on=enrolment.born_on,
-        enrolled_on=enrolment.enrolled_on,
-    )
+    wanted = wanted_rows(enrolment, enrolment.protocol.visits.all())
     rows = {
         row.protocol_visit_id: row
         for row in enrolment.scheduled_visits.filter(protocol_visit__isnull=False)
     }
-    keys = {w.key for w in windows}
+    keys = {key for key, _values in wanted}
     enrolment.scheduled_visits.exclude(state=VisitState.DONE).exclude(
         protocol_visit_id__in=keys
     ).delete()
     to_create, to_update = [], []
-    for window in windows:
-        row = rows.get(window.key)
+    for key, values in wanted:
+        row = rows.get(key)
         if row is not None and row.state == VisitState.DONE:
             continue
-        state = VisitState.SCHEDULED if window.applies else VisitState.NOT_NEEDED
-        name, visit_sections = sections[window.key]
-        values = {
-            "name": name,
-            "sections": visit_sections,
-            "opens_on": window.opens_on,
-            "due_on": window.due_on,
-            "overdue_on": window.overdue_on,
-            "closes_on": window.closes_on,
-            "state": state,
-            "nurse_id": enrolment.nurse_id,
-            "centre_id": enrolment.centre_id,
-        }
         if row is None:
             to_create.append(
-                ScheduledVisit(
-                    enrolment=enrolment, protocol_visit_id=window.key, **values
-                )
+                ScheduledVisit(enrolment=enrolment, protocol_visit_id=key, **values)
             )
         else:
             for name_, value in values.items():

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ura.core.models import VersionedModel
+from ura.core.models import TimeStampedModel, VersionedModel
 
 
 class RecordSection(models.TextChoices):
@@ -514,3 +514,55 @@ class ConcernAction(models.Model):
 
     def __str__(self) -> str:
         return str(VisitConcern(self.concern).label)
+
+
+class ScheduleUpdateStatus(models.TextChoices):
+    RUNNING = "running", _("Updating the schedules")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Stopped with an error")
+
+
+class ScheduleUpdate(TimeStampedModel):
+    """Bringing the schedules of a protocol's active enrolments in line with it
+    after it was saved, in the background (``ura.visiting.rescheduling``)."""
+
+    protocol = models.ForeignKey(
+        Protocol, on_delete=models.CASCADE, related_name="schedule_updates"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ScheduleUpdateStatus.choices,
+        default=ScheduleUpdateStatus.RUNNING,
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    failure = models.CharField(max_length=200, blank=True)
+    finished_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One update of a protocol's schedules at a time.
+            models.UniqueConstraint(
+                fields=["protocol"],
+                condition=Q(status="running"),
+                name="schedule_update_one_running",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"schedule update {self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.status == ScheduleUpdateStatus.DONE else 0
+        return min(100, round(100 * self.processed / self.total))

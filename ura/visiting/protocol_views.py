@@ -9,15 +9,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ura.access.rules import Permission, may
 from ura.core.pagination import paginate
-from ura.visiting import protocols
+from ura.visiting import protocols, rescheduling
 from ura.visiting.forms import ProtocolForm, VisitFormSet
-from ura.visiting.models import EnrolmentStatus, Protocol
+from ura.visiting.models import (
+    EnrolmentStatus,
+    Protocol,
+    ScheduleUpdate,
+    ScheduleUpdateStatus,
+)
 from ura.visiting.views import add_errors
 
 VISIT_FIELDS = ("name", "anchor", "target", "opens", "due", "overdue", "closes")
@@ -107,7 +113,7 @@ def protocol_edit(request: HttpRequest, protocol_id: int | None = None) -> HttpR
                 )
                 messages.success(request, _("The protocol is saved."))
             else:
-                count = protocols.protocol_update(
+                saved = protocols.protocol_update(
                     actor=request.user,
                     protocol=protocol,
                     expected_version=data["version"] or 0,
@@ -119,17 +125,7 @@ def protocol_edit(request: HttpRequest, protocol_id: int | None = None) -> HttpR
                     visits=_visit_inputs(formset),
                     request=request,
                 )
-                messages.success(
-                    request,
-                    ngettext(
-                        "The protocol is saved; the schedule of %(n)s active "
-                        "enrolment follows it.",
-                        "The protocol is saved; the schedules of %(n)s active "
-                        "enrolments follow it.",
-                        count,
-                    )
-                    % {"n": count},
-                )
+                messages.success(request, _saved_message(saved))
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 add_errors(form, exc)
@@ -144,5 +140,58 @@ def protocol_edit(request: HttpRequest, protocol_id: int | None = None) -> HttpR
         "form": form,
         "formset": formset,
         "problems": problems,
+        "schedule_update": _update_shown(protocol),
     }
     return render(request, "visiting/protocol_form.html", context)
+
+
+def _saved_message(saved: protocols.ProtocolSaved) -> str:
+    n = saved.rescheduled
+    if saved.update is not None:
+        return ngettext(
+            "The protocol is saved. The schedule of %(n)s active enrolment is "
+            "being updated to follow it: this page shows how far it is.",
+            "The protocol is saved. The schedules of %(n)s active enrolments are "
+            "being updated to follow it: this page shows how far it is.",
+            n,
+        ) % {"n": n}
+    return ngettext(
+        "The protocol is saved; the schedule of %(n)s active enrolment follows it.",
+        "The protocol is saved; the schedules of %(n)s active enrolments follow it.",
+        n,
+    ) % {"n": n}
+
+
+def _update_shown(protocol: Protocol | None) -> dict | None:
+    """The last update of the protocol's schedules: while it runs, once it
+    stopped with an error, and for a few minutes after it finished."""
+    job = protocol.schedule_updates.first() if protocol else None
+    if job is None:
+        return None
+    if job.status == ScheduleUpdateStatus.DONE and (
+        job.finished_at < timezone.now() - rescheduling.STALLED_AFTER
+    ):
+        return None
+    return _update_context(job)
+
+
+def _update_context(job: ScheduleUpdate) -> dict:
+    stalled = rescheduling.is_stalled(job)
+    running = job.status == ScheduleUpdateStatus.RUNNING and not stalled
+    return {"job": job, "running": running, "stopped": not running and (
+        stalled or job.status == ScheduleUpdateStatus.FAILED)}  # fmt: skip
+
+
+@login_required
+@require_GET
+def protocol_schedules(request: HttpRequest, protocol_id: int) -> HttpResponse:
+    """How far the update of a protocol's schedules is (htmx asks every second
+    while it runs)."""
+    _require(request)
+    job = ScheduleUpdate.objects.filter(protocol_id=protocol_id).first()
+    if job is None:
+        raise Http404
+    if not request.htmx:
+        return redirect("visiting:protocol_edit", protocol_id=protocol_id)
+    context = {"schedule_update": _update_context(job)}
+    return render(request, "visiting/_schedule_update.html", context)

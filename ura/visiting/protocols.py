@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,13 +23,14 @@ from ura.accounts.models import User
 from ura.audit.actions import record
 from ura.audit.models import AuditAction
 from ura.core.versioning import save_versioned
+from ura.visiting import rescheduling
 from ura.visiting.models import (
     Anchor,
-    EnrolmentStatus,
     Protocol,
     ProtocolKind,
     ProtocolVisit,
     RecordSection,
+    ScheduleUpdate,
 )
 from ura.visiting.schedule import PREGNANCY_DAYS
 
@@ -216,6 +218,16 @@ def _save_visits(protocol: Protocol, visits: list[VisitInput]) -> None:
         row.save()
 
 
+@dataclass(frozen=True)
+class ProtocolSaved:
+    """What saving a protocol did to the schedules: ``rescheduled`` active
+    enrolments followed it at once, or ``update`` brings them in line in the
+    background."""
+
+    rescheduled: int
+    update: ScheduleUpdate | None = None
+
+
 def protocol_update(
     *,
     actor: User,
@@ -228,11 +240,10 @@ def protocol_update(
     is_active: bool,
     visits: Iterable[VisitInput],
     request: HttpRequest | None = None,
-) -> int:
+) -> ProtocolSaved:
     """Save the protocol and its visits; the schedules of the active enrolments
-    on it follow. Returns how many enrolments were rescheduled."""
-    from ura.visiting.actions import reschedule
-
+    on it follow: inline for a few, in the background for many
+    (``ura.visiting.rescheduling``)."""
     if not may(actor, Permission.MANAGE_VISIT_PROTOCOLS):
         raise NotAllowed
     visits = list(visits)
@@ -243,6 +254,13 @@ def protocol_update(
     if not is_active and is_default:
         raise ValidationError(
             {"is_active": _("The default protocol of its kind must stay in use.")}
+        )
+    if rescheduling.running_update(protocol) is not None:
+        raise ValidationError(
+            _(
+                "The schedules are still being updated after the last save: "
+                "save again once that is finished."
+            )
         )
     with transaction.atomic():
         protocol.name = name.strip()
@@ -266,22 +284,28 @@ def protocol_update(
             ],
         )
         _save_visits(protocol, visits)
-        enrolments = list(
-            protocol.enrolments.filter(status=EnrolmentStatus.ACTIVE).select_related(
-                "protocol"
+        ids = rescheduling.active_ids(protocol)
+        update = None
+        if len(ids) <= rescheduling.INLINE_LIMIT:
+            rescheduling.reschedule_batch(ids, protocol=protocol)
+        else:
+            update = rescheduling.update_start(
+                protocol=protocol, actor=actor, total=len(ids)
             )
-        )
-        for enrolment in enrolments:
-            reschedule(enrolment)
+            # The thread reads the saved visits: it starts once they are committed.
+            transaction.on_commit(partial(rescheduling.update_in_background, update.pk))
+        changes = {"visits": len(visits), "rescheduled": len(ids)}
+        if update is not None:
+            changes["in_background"] = update.pk
         record(
             actor=actor,
             action=AuditAction.CHANGE,
             obj=protocol,
             fields=["name", "kind", "description", "is_default", "is_active", "visits"],
-            changes={"visits": len(visits), "rescheduled": len(enrolments)},
+            changes=changes,
             request=request,
         )
-    return len(enrolments)
+    return ProtocolSaved(len(ids), update)
 
 
 def default_protocol(*, prioritised: bool) -> Protocol | None:

@@ -24,6 +24,11 @@ urlpatterns = [
         protocol_views.protocol_edit,
         name="protocol_edit",
     ),
+    path(
+        "protocols/<int:protocol_id>/schedules/",
+        protocol_views.protocol_schedules,
+        name="protocol_schedules",
+    ),
     path("today/", worklist_views.today, name="today"),
     path("centre/", worklist_views.centre, name="centre"),
     path("coverage/", worklist_views.coverage, name="coverage"),
