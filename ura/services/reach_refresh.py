@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from ura.accounts.models import User
+from ura.core.background import thread_runner
 from ura.people.models import HouseholdMember
 from ura.services import reach_build as build
 from ura.services import reach_people
@@ -142,17 +142,8 @@ def refresh(*, actor: User | None = None, full: bool = False,
     return refresh_run(job, progress=progress)
 
 
-def run_in_background(target: Callable[..., object], *args: object) -> None:
-    """Run ``target(*args)`` in a daemon thread with its own database connection.
-    (Tests replace this with a direct call.)"""
-
-    def work() -> None:
-        try:
-            target(*args)
-        finally:
-            connections.close_all()
-
-    threading.Thread(target=work, daemon=True, name="ura-reach").start()
+# (Tests replace this with a direct call.)
+run_in_background = thread_runner("ura-reach")
 
 
 def refresh_in_background(job: ReachRefresh) -> None:

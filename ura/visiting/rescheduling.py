@@ -19,16 +19,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ura.accounts.models import User
+from ura.core.background import thread_runner
 from ura.visiting.models import (
     Enrolment,
     EnrolmentStatus,
@@ -270,17 +270,8 @@ def _end(job: ScheduleUpdate, status: str, failure: str) -> ScheduleUpdate:
     return job
 
 
-def run_in_background(target: Callable[..., object], *args: object) -> None:
-    """Run ``target(*args)`` in a daemon thread with its own database connection.
-    (Tests replace this with a direct call.)"""
-
-    def work() -> None:
-        try:
-            target(*args)
-        finally:
-            connections.close_all()
-
-    threading.Thread(target=work, daemon=True, name="ura-schedules").start()
+# (Tests replace this with a direct call.)
+run_in_background = thread_runner("ura-schedules")
 
 
 def update_in_background(job_id: int) -> None:

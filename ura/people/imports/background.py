@@ -9,13 +9,11 @@ import, which skips the rows already imported.
 from __future__ import annotations
 
 import contextlib
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import connections
 from django.utils import timezone
 
+from ura.core.background import thread_runner
 from ura.people.imports.run import CheckedFile, import_job_run
 from ura.people.models import ImportJob
 
@@ -26,17 +24,8 @@ __all__ = ["STALLED_AFTER", "import_in_background", "is_stalled", "run_in_backgr
 STALLED_AFTER = timedelta(minutes=10)
 
 
-def run_in_background(target: Callable[..., object], *args: object) -> None:
-    """Run ``target(*args)`` in a daemon thread with its own database connection,
-    closed at the end. (Tests replace this with a direct call.)"""
-
-    def work() -> None:
-        try:
-            target(*args)
-        finally:
-            connections.close_all()
-
-    threading.Thread(target=work, daemon=True, name="ura-import").start()
+# (Tests replace this with a direct call.)
+run_in_background = thread_runner("ura-import")
 
 
 def import_in_background(job: ImportJob, checked: CheckedFile) -> None:
