@@ -126,9 +126,11 @@ def record_demo_visits(rng: random.Random, nurse: User) -> None:
         )
         enrolment.refresh_from_db()
         actions.reschedule(enrolment)
-        due = enrolment.scheduled_visits.filter(
-            state=VisitState.SCHEDULED, opens_on__lte=today
-        ).order_by("due_on")
+        due = list(
+            enrolment.scheduled_visits.filter(
+                state=VisitState.SCHEDULED, opens_on__lte=today
+            ).order_by("due_on")
+        )
         for number, scheduled in enumerate(due):
             if rng.random() > 0.8:
                 continue  # missed, or still to make
@@ -136,7 +138,7 @@ def record_demo_visits(rng: random.Random, nurse: User) -> None:
             first = max(scheduled.opens_on, enrolment.enrolled_on)
             day = first + timedelta(days=rng.randint(0, max(0, (last - first).days)))
             age = (day - enrolment.born_on).days
-            worried = index == 0 and number == due.count() - 1
+            worried = index == 0 and number == len(due) - 1
             visit_record(
                 actor=nurse,
                 enrolment=enrolment,

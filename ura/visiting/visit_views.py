@@ -55,21 +55,38 @@ def _initial(request: HttpRequest, enrolment: Enrolment, choices) -> dict:  # no
     }
 
 
-def _open_sections(form: VisitForm) -> set[str]:
-    """The parts of the form open: the chosen visit's sections, and any part with
-    an error or a value."""
-    scheduled = form["scheduled"].value()
+def _open_sections(form: VisitForm, protocol: list[str] | None) -> set[str]:
+    """The parts of the form open: the expected visit's parts (every part for a
+    visit off the schedule being recorded, ``None``), and any part with an error
+    or a value."""
     sections: set[str] = {"visit", "concerns"}
-    choices = form.fields["scheduled"].queryset
-    if scheduled:
-        visit = choices.filter(pk=scheduled).first()
-        sections |= set(visit.sections if visit else [])
-    else:
-        sections |= set(VisitForm.FIELDSETS)
-    for name, fields in VisitForm.FIELDSETS.items():
+    sections |= set(type(form).FIELDSETS if protocol is None else protocol)
+    for name, fields in type(form).FIELDSETS.items():
         if any(form[f].errors or form[f].value() for f in fields if f != "present"):
             sections.add(name)
     return sections
+
+
+def _chosen_sections(form: VisitForm) -> list[str] | None:
+    """What the protocol records at the visit chosen on the form (None: none
+    chosen)."""
+    scheduled = form["scheduled"].value()
+    if not scheduled:
+        return None
+    visit = form.fields["scheduled"].queryset.filter(pk=scheduled).first()
+    return list(visit.sections) if visit else []
+
+
+def _tried(form: Form, run, not_allowed=(NotAllowed,)):  # noqa: ANN001, ANN201
+    """Run an action for a form: its refusals become the form's errors (and
+    ``None``), a refusal of the user a 403."""
+    try:
+        return run()
+    except ValidationError as exc:
+        add_errors(form, exc)
+    except not_allowed:
+        raise PermissionDenied from None
+    return None
 
 
 @login_required
@@ -85,8 +102,9 @@ def visit_new(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             seen = _seen(data)
-            try:
-                visit, created = visit_record_once(
+            done = _tried(
+                form,
+                lambda: visit_record_once(
                     actor=request.user,
                     key=data["token"],
                     create=lambda: visit_record(
@@ -97,12 +115,10 @@ def visit_new(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                         seen=seen,
                         request=request,
                     ),
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            except NotAllowed:
-                raise PermissionDenied from None
-            else:
+                ),
+            )
+            if done is not None:
+                visit, created = done
                 if created:
                     messages.success(request, _("The visit is recorded."))
                 return redirect("visiting:visit", visit_id=visit.pk)
@@ -113,20 +129,9 @@ def visit_new(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     context = {
         "enrolment": enrolment,
         "form": form,
-        "open_sections": _open_sections(form),
+        "open_sections": _open_sections(form, _chosen_sections(form)),
     }
     return render(request, "visiting/visit_new.html", context)
-
-
-def _correction_sections(form: VisitCorrectForm, visit) -> set[str]:  # noqa: ANN001
-    """The expected visit's parts, and any part with a value or an error."""
-    sections: set[str] = {"visit", "concerns"}
-    if visit.scheduled_id:
-        sections |= set(visit.scheduled.sections)
-    for name, fields in VisitCorrectForm.FIELDSETS.items():
-        if any(form[f].errors or form[f].value() for f in fields if f != "present"):
-            sections.add(name)
-    return sections
 
 
 @login_required
@@ -143,20 +148,18 @@ def visit_change(request: HttpRequest, visit_id: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             seen = _seen(data)
-            try:
-                visit_correct(
+            corrected = _tried(
+                form,
+                lambda: visit_correct(
                     actor=request.user,
                     visit=visit,
                     expected_version=data["version"],
                     visited_on=data["visited_on"],
                     seen=seen,
                     request=request,
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            except NotAllowed:
-                raise PermissionDenied from None
-            else:
+                ),
+            )
+            if corrected is not None:
                 messages.success(request, _("The visit is corrected."))
                 return redirect("visiting:visit", visit_id=visit.pk)
     else:
@@ -165,7 +168,9 @@ def visit_change(request: HttpRequest, visit_id: int) -> HttpResponse:
         "enrolment": enrolment,
         "visit": visit,
         "form": form,
-        "open_sections": _correction_sections(form, visit),
+        "open_sections": _open_sections(
+            form, list(visit.scheduled.sections) if visit.scheduled_id else []
+        ),
     }
     return render(request, "visiting/visit_new.html", context)
 
@@ -246,17 +251,17 @@ def _act(request: HttpRequest, visit_id: int, name: str) -> HttpResponse:
         )
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            done, created = concerns.concern_act_once(
+        acted = _tried(
+            form,
+            lambda: concerns.concern_act_once(
                 actor=request.user,
                 key=data["token"],
                 create=lambda: _run(request, visit, name, data),
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        except (NotAllowed, CaseNotAllowed):
-            raise PermissionDenied from None
-        else:
+            ),
+            not_allowed=(NotAllowed, CaseNotAllowed),
+        )
+        if acted is not None:
+            done, created = acted
             if created and done.referral_id:
                 messages.success(
                     request,
