@@ -20,6 +20,7 @@ urlpatterns = [
     path("services/", include("ura.services.urls")),
     path("visiting/", include("ura.visiting.urls")),
     path("statistics/", include("ura.statistics.urls")),
+    path("indicators/", include("ura.indicators.urls")),
     path("audit/", include("ura.audit.urls")),
     path("api/v1/", api.urls),
     path(settings.ADMIN_PATH, admin.site.urls),

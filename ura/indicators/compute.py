@@ -33,10 +33,20 @@ Number = int | float | None
 @dataclass
 class IndicatorValue:
     """The value for the place and period; with ``by``, the value of each group
-    (the group's code: a sex, an age band, a place's code…; "" when not recorded)."""
+    (the group's code: a sex, an age band, a place's code…; "" when not recorded).
+
+    ``base`` is the count a value rests on (itself for a count, the denominator of
+    a share, the records of a median): small-cell suppression looks at it."""
 
     value: Number
     groups: dict[str, Number] = field(default_factory=dict)
+    base: int | None = None
+    group_bases: dict[str, int | None] = field(default_factory=dict)
+
+
+def _counts(total: int, groups: dict[str, Number] | None = None) -> IndicatorValue:
+    groups = groups or {}
+    return IndicatorValue(total, groups, total, dict(groups))  # type: ignore[arg-type]
 
 
 def indicator_value(
@@ -62,13 +72,13 @@ def indicator_value(
     )
     total = placed.aggregate(n=counted)["n"]
     if by is None:
-        return IndicatorValue(total)
+        return _counts(total)
     if by in PLACE_LEVELS:
         rows = placed.values(g=F(source.place)).annotate(n=counted).order_by()
-        return IndicatorValue(total, _roll_up(rows, by, place))
+        return _counts(total, _roll_up(rows, by, place))
     expression = DISAGGREGATIONS[by].expression(source, period)
     rows = placed.values(g=expression).annotate(n=counted).order_by()
-    return IndicatorValue(total, {row["g"] or "": row["n"] for row in rows})
+    return _counts(total, {row["g"] or "": row["n"] for row in rows})
 
 
 def _counted(indicator: Indicator, source: Source, period: Period) -> QuerySet:
@@ -115,7 +125,12 @@ def _share(
     groups = {
         key: _ratio(top.groups.get(key) or 0, d) for key, d in bottom.groups.items()
     }
-    return IndicatorValue(_ratio(top.value or 0, bottom.value), groups)
+    return IndicatorValue(
+        _ratio(top.value or 0, bottom.value),
+        groups,
+        bottom.value,  # type: ignore[arg-type]
+        dict(bottom.groups),  # type: ignore[arg-type]
+    )
 
 
 def _ratio(numerator: Number, denominator: Number) -> Number:
@@ -136,31 +151,33 @@ def _median(
     _label, expression = source.durations[indicator.duration]
     timed = records.annotate(d=expression()).filter(d__isnull=False)
     placed = timed.filter(**{f"{source.place}__startswith": place.path})
-    total = _median_of(placed)
+    median, n = _median_of(placed)
+    value = IndicatorValue(median, base=n)
     if by is None:
-        return IndicatorValue(total)
-    groups: dict[str, Number] = {}
+        return value
     if by in PLACE_LEVELS:
         for path, code in Place.objects.filter(
             level=by, path__startswith=place.path
         ).values_list("path", "code"):
-            groups[code] = _median_of(
+            median, n = _median_of(
                 placed.filter(**{f"{source.place}__startswith": path})
             )
-        return IndicatorValue(total, groups)
+            value.groups[code], value.group_bases[code] = median, n
+        return value
     grouped = placed.annotate(g=DISAGGREGATIONS[by].expression(source, period))
     for key in grouped.values_list("g", flat=True).distinct().order_by():
-        groups[key or ""] = _median_of(grouped.filter(g=key))
-    return IndicatorValue(total, groups)
+        median, n = _median_of(grouped.filter(g=key))
+        value.groups[key or ""], value.group_bases[key or ""] = median, n
+    return value
 
 
-def _median_of(timed: QuerySet) -> Number:
-    """The median of ``d`` in days: a count, then the middle one or two values,
-    read in order by the database."""
+def _median_of(timed: QuerySet) -> tuple[Number, int]:
+    """The median of ``d`` in days and the number of records: a count, then the
+    middle one or two values, read in order by the database."""
     n = timed.count()
     if not n:
-        return None
+        return None, 0
     middle = list(
         timed.order_by("d", "pk").values_list("d", flat=True)[(n - 1) // 2 : n // 2 + 1]
     )
-    return sum(d.total_seconds() for d in middle) / len(middle) / 86400
+    return sum(d.total_seconds() for d in middle) / len(middle) / 86400, n

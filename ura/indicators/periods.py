@@ -39,6 +39,22 @@ class Period:
             return f"{self.start.year}Q{(self.start.month - 1) // 3 + 1}"
         return f"{self.start.year}{self.start.month:02d}"
 
+    def previous(self) -> Period:
+        """The period of the same type just before this one."""
+        day_before = self.start - timedelta(days=1)
+        if self.type == PeriodType.YEAR:
+            return Period.year(day_before.year)
+        if self.type == PeriodType.QUARTER:
+            return Period.quarter(day_before.year, (day_before.month - 1) // 3 + 1)
+        return Period.month(day_before.year, day_before.month)
+
+    def last(self, n: int) -> list[Period]:
+        """This period and the ``n - 1`` before it, oldest first."""
+        periods = [self]
+        while len(periods) < n:
+            periods.append(periods[-1].previous())
+        return periods[::-1]
+
     def start_at(self) -> datetime:
         return timezone.make_aware(datetime.combine(self.start, time.min))
 

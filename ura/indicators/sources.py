@@ -25,6 +25,8 @@ from ura.cases.models import Case, Concern, ReportSource, RiskLevel
 from ura.core.dates import years_before
 from ura.directory.models import ServiceType
 from ura.indicators.periods import Period
+from ura.people.equity import Answer, Community
+from ura.people.models import Sex
 from ura.places.models import PlaceLevel
 from ura.referrals.models import ReferralEvent, ReferralStatus, Urgency
 from ura.services.models import (
@@ -90,6 +92,8 @@ class Disaggregation:
     name: str
     label: Promise
     expression: Callable[[Source, Period], Any] | None = None
+    # The code list the groups come from, for their names.
+    choices: type[models.TextChoices] | None = None
 
 
 @dataclass(frozen=True)
@@ -181,26 +185,42 @@ def _age_band(source: Source, period: Period) -> Any:
 DISAGGREGATIONS: dict[str, Disaggregation] = {
     d.name: d
     for d in (
-        Disaggregation("sex", gettext_lazy("Sex"), _person("sex")),
+        Disaggregation("sex", gettext_lazy("Sex"), _person("sex"), Sex),
         Disaggregation(
             "age_band", gettext_lazy("Age at the end of the period"), _age_band
         ),
-        Disaggregation("community", gettext_lazy("Community"), _person("community")),
+        Disaggregation(
+            "community", gettext_lazy("Community"), _person("community"), Community
+        ),
         Disaggregation(
             "disability",
             gettext_lazy("Functional difficulty"),
             _person("functional_difficulty"),
+            Answer,
         ),
         *(Disaggregation(level.value, level.label) for level in PLACE_LEVELS),
-        Disaggregation("concern", gettext_lazy("Concern"), _path("concerns__concern")),
-        Disaggregation("risk_level", gettext_lazy("Risk level"), _path("risk_level")),
         Disaggregation(
-            "service_type", gettext_lazy("Type of service"), _path("service_type")
+            "concern", gettext_lazy("Concern"), _path("concerns__concern"), Concern
         ),
-        Disaggregation("role", gettext_lazy("Takes part as"), _path("role")),
+        Disaggregation(
+            "risk_level", gettext_lazy("Risk level"), _path("risk_level"), RiskLevel
+        ),
+        Disaggregation(
+            "service_type",
+            gettext_lazy("Type of service"),
+            _path("service_type"),
+            ServiceType,
+        ),
+        Disaggregation(
+            "role", gettext_lazy("Takes part as"), _path("role"), ParticipantRole
+        ),
         Disaggregation("programme", gettext_lazy("Programme"), _path("programme")),
-        Disaggregation("profession", gettext_lazy("Profession"), _path("profession")),
-        Disaggregation("topic", gettext_lazy("Training topic"), _path("topic")),
+        Disaggregation(
+            "profession", gettext_lazy("Profession"), _path("profession"), Profession
+        ),
+        Disaggregation(
+            "topic", gettext_lazy("Training topic"), _path("topic"), TrainingTopic
+        ),
     )
 }
 

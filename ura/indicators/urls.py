@@ -1,0 +1,14 @@
+"""The indicator pages (issue 7): the table of every indicator, one indicator, and
+their CSV exports."""
+
+from django.urls import path
+
+from ura.indicators import views
+
+app_name = "indicators"
+urlpatterns = [
+    path("", views.table, name="table"),
+    path("export.csv", views.table_export, name="table_export"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/export.csv", views.detail_export, name="detail_export"),
+]
