@@ -42,6 +42,11 @@ def test_demo_data_makes_a_pilot_with_one_user_per_role_and_runs_twice_safely(ca
     assert Visit.objects.filter(weight_z__isnull=False).count() >= 5
     assert Visit.objects.filter(concerns=["maternal_depression"]).count() == 1
 
+    # The starter indicators, so that /indicators/ has something to show.
+    from ura.indicators.models import Indicator
+
+    assert Indicator.objects.filter(code="CP-OPEN").exists()
+
     stages = set(Case.objects.values_list("stage", flat=True))
     assert {"identification", "case_plan", "implementation"} <= stages
     assert Approval.objects.filter(decision="pending").exists()

@@ -150,6 +150,18 @@ def test_a_place_outside_the_scope_is_refused_with_a_field_error(
     assert 'data-indicator="CP-OPEN"' not in html
 
 
+def test_a_link_with_only_a_period_shows_the_widest_place(
+    cases: World, signed_in
+) -> None:
+    page = signed_in("data_officer").get(
+        reverse("indicators:detail", args=["CP-NEW"]),
+        {"period": _year(), "place": "", "by": "risk_level"},
+    )
+    html = page.content.decode()
+    assert 'data-field="place"' not in html
+    assert 'data-group="high"' in html
+
+
 def test_a_bad_period_is_a_field_error() -> None:
     from ura.indicators.forms import IndicatorFilterForm
 

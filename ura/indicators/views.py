@@ -40,9 +40,10 @@ def _form(
     request: HttpRequest, indicator: Indicator | None = None
 ) -> IndicatorFilterForm:
     places = tuple(statistics_places(request.user))
-    data = (
-        request.GET if "period" in request.GET else IndicatorFilterForm.defaults(places)
-    )
+    # What the address leaves out or blank is this year's widest place: a link
+    # with only a period still shows figures.
+    given = {key: value for key, value in request.GET.items() if value}
+    data = {**IndicatorFilterForm.defaults(places), **given}
     return IndicatorFilterForm(data, places=places, indicator=indicator)
 
 
