@@ -68,6 +68,8 @@ def test_it_names_a_value_the_filter_does_not_allow(world: World) -> None:
         ({"kind": "median_duration"}, "duration"),
         ({"kind": "share"}, "numerator"),
         ({"period_type": "week"}, "period_type"),
+        # The reach summary is kept by year.
+        ({"source": "reach", "period_type": "quarter"}, "period_type"),
     ],
 )
 def test_it_refuses_a_definition_that_does_not_fit(

@@ -15,7 +15,7 @@ from ura.accounts.models import Agency, AgencyType, Membership, Role, Team, User
 from ura.people.models import Household, HouseholdMember, Person, Relationship, Sex
 from ura.visiting import actions
 from ura.visiting.examples import load_example_protocols
-from ura.visiting.models import Enrolment, Protocol
+from ura.visiting.models import Enrolment, Protocol, Visit
 from ura.visiting.protocols import VisitInput, protocol_create
 
 MOTHER = "CanaryMotherQ"
@@ -148,3 +148,62 @@ def two_visits(world: World, *more: VisitInput) -> Protocol:
             *more,
         ],
     )
+
+
+def infant(  # noqa: PLR0913
+    w,  # noqa: ANN001
+    name: str,
+    *,
+    visits: tuple[int, ...] = (),
+    born: date | None = None,
+    community: str = "albanian",
+    reasons: tuple[str, ...] = (),
+    assistance: str = "unknown",
+    place: str = "prishtina",
+    centre: str = "health_pr",
+    nurse: str = "nurse",
+    **extra,  # noqa: ANN003
+) -> Enrolment:
+    """An infant enrolled at birth (by default the year before last, so that they
+    turned one last year) on the "Two visits" protocol, with visits made on these
+    days of age."""
+    born = born or date(timezone.localdate().year - 2, 6, 15)
+    where = w.places[place]
+    mother = Person.objects.create(
+        given_name=f"Canary{name}MotherQ",
+        family_name="C",
+        sex="female",
+        place=where,
+        social_assistance=assistance,
+    )
+    child = Person.objects.create(
+        given_name=f"Canary{name}ChildQ",
+        family_name="C",
+        sex="male",
+        place=where,
+        date_of_birth=born,
+        community=community,
+    )
+    enrolment = Enrolment.objects.create(
+        kind="birth",
+        caregiver=mother,
+        child=child,
+        household=Household.objects.create(place=where),
+        born_on=born,
+        centre=w.agencies[centre],
+        nurse=w.users[nurse],
+        protocol=Protocol.objects.get(name="Two visits"),
+        priority_reasons=list(reasons),
+        enrolled_on=born,
+        enrolled_by=w.users[nurse],
+        **extra,
+    )
+    for day in visits:
+        Visit.objects.create(
+            enrolment=enrolment,
+            visited_on=born + timedelta(days=day),
+            nurse=w.users[nurse],
+            centre=w.agencies[centre],
+            recorded_by=w.users[nurse],
+        )
+    return enrolment

@@ -27,8 +27,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.visiting.helpers import setup_visiting, two_visits
-from ura.people.models import Household, Person
+from tests.visiting.helpers import infant, setup_visiting, two_visits
+from ura.people.models import Person
 from ura.visiting.coverage import (
     CoverageFilters,
     CoverageScope,
@@ -36,7 +36,7 @@ from ura.visiting.coverage import (
     coverage_report,
     plus_one_year,
 )
-from ura.visiting.models import Enrolment, Protocol, Visit
+from ura.visiting.models import Enrolment, Protocol
 from ura.visiting.protocols import VisitInput
 
 pytestmark = pytest.mark.django_db
@@ -52,63 +52,6 @@ def w(world):  # noqa: ANN001, ANN201
     w = setup_visiting(world)
     two_visits(w, VisitInput("Later", "birth", 400, -5, 0, 5, 20))
     return w
-
-
-def infant(  # noqa: PLR0913
-    w,  # noqa: ANN001
-    name: str,
-    *,
-    visits: tuple[int, ...] = (),
-    born: date | None = None,
-    community: str = "albanian",
-    reasons: tuple[str, ...] = (),
-    assistance: str = "unknown",
-    place: str = "prishtina",
-    centre: str = "health_pr",
-    nurse: str = "nurse",
-    **extra,  # noqa: ANN003
-) -> Enrolment:
-    """An infant enrolled at birth, with visits made on these days of age."""
-    born = born or date(last_year() - 1, 6, 15)
-    where = w.places[place]
-    mother = Person.objects.create(
-        given_name=f"Canary{name}MotherQ",
-        family_name="C",
-        sex="female",
-        place=where,
-        social_assistance=assistance,
-    )
-    child = Person.objects.create(
-        given_name=f"Canary{name}ChildQ",
-        family_name="C",
-        sex="male",
-        place=where,
-        date_of_birth=born,
-        community=community,
-    )
-    enrolment = Enrolment.objects.create(
-        kind="birth",
-        caregiver=mother,
-        child=child,
-        household=Household.objects.create(place=where),
-        born_on=born,
-        centre=w.agencies[centre],
-        nurse=w.users[nurse],
-        protocol=Protocol.objects.get(name="Two visits"),
-        priority_reasons=list(reasons),
-        enrolled_on=born,
-        enrolled_by=w.users[nurse],
-        **extra,
-    )
-    for day in visits:
-        Visit.objects.create(
-            enrolment=enrolment,
-            visited_on=born + timedelta(days=day),
-            nurse=w.users[nurse],
-            centre=w.agencies[centre],
-            recorded_by=w.users[nurse],
-        )
-    return enrolment
 
 
 @pytest.fixture

@@ -61,6 +61,9 @@ def indicator_value(
     if indicator.kind == IndicatorKind.SHARE:
         return _share(indicator, period, place, by)
     source = source_of(indicator.source)
+    if period.type not in source.period_types:
+        # The reach summary knows years only: a quarter of it is "no data".
+        return IndicatorValue(None)
     records = _counted(indicator, source, period)
     if indicator.kind == IndicatorKind.MEDIAN_DURATION:
         return _median(indicator, source, records, period, place, by)

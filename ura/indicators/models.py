@@ -89,6 +89,20 @@ class Indicator(VersionedModel):
         except ValidationError as error:
             raise ValidationError({"filters": error.messages}) from None
         self._clean_disaggregations(source.disaggregations)
+        if self.period_type not in source.period_types:
+            raise ValidationError(
+                {
+                    "period_type": _(
+                        "The records %(source)s are counted by %(allowed)s only."
+                    )
+                    % {
+                        "source": self.source,
+                        "allowed": ", ".join(
+                            str(PeriodType(t).label) for t in source.period_types
+                        ),
+                    }
+                }
+            )
         if self.kind == IndicatorKind.MEDIAN_DURATION:
             if self.duration not in source.durations:
                 raise ValidationError(

@@ -12,19 +12,38 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ura.cases.models import Case, Concern, ReportSource, RiskLevel
+from ura.cases.migrations_defaults import DEFAULT_HOURS
+from ura.cases.models import (
+    Case,
+    ClosureReason,
+    Concern,
+    ReportSource,
+    ResponseDeadline,
+    RiskLevel,
+    Step,
+)
 from ura.core.dates import years_before
 from ura.directory.models import ServiceType
-from ura.indicators.periods import Period
+from ura.indicators.periods import Period, PeriodType
+from ura.justice.models import (
+    CUSTODIAL_MEASURES,
+    DiscriminationReport,
+    Measure,
+    MeasureKind,
+    Outcome,
+    ReportedTo,
+)
 from ura.people.equity import Answer, Community
 from ura.people.models import Sex
 from ura.places.models import PlaceLevel
@@ -38,6 +57,8 @@ from ura.services.models import (
     TrainingParticipant,
     TrainingTopic,
 )
+from ura.services.reach_models import ReachCategory, ReachPersonYear
+from ura.visiting.coverage import births_turning_one, first_year_enrolments
 
 # Place levels a value can be broken down by: the group is the place at that level
 # that holds the record's place (``compute`` rolls the place rows up).
@@ -54,6 +75,9 @@ class Filter:
     label: Promise
     path: str
     choices: type[models.TextChoices] | None = None
+    # A filter computed from several columns: the records that match ``value``
+    # (true, or one of the choices). Without it the filter is ``path = value``.
+    condition: Callable[[Any], Q] | None = None
 
     def check(self, value: Any) -> None:
         if self.choices is None:
@@ -79,6 +103,14 @@ class Filter:
             )
 
     def q(self, value: Any) -> Q:
+        if self.condition is not None:
+            if self.choices is None:
+                return self.condition(True) if value else ~self.condition(True)
+            values = value if isinstance(value, list) else [value]
+            q = Q(pk__in=[])
+            for one in values:
+                q |= self.condition(one)
+            return q
         if isinstance(value, list):
             return Q(**{f"{self.path}__in": value})
         return Q(**{self.path: value})
@@ -113,6 +145,12 @@ class Source:
     # A record in the period; by default its date falls in it. Open cases overlap.
     in_period: Callable[[Source, Period], Q] | None = None
     date_is_datetime: bool = True
+    # The period types the records can be counted by (the reach summary: years).
+    period_types: tuple[str, ...] = (
+        PeriodType.MONTH,
+        PeriodType.QUARTER,
+        PeriodType.YEAR,
+    )
 
     def period_q(self, period: Period) -> Q:
         if self.in_period is not None:
@@ -221,6 +259,19 @@ DISAGGREGATIONS: dict[str, Disaggregation] = {
         Disaggregation(
             "topic", gettext_lazy("Training topic"), _path("topic"), TrainingTopic
         ),
+        Disaggregation(
+            "closure_reason",
+            gettext_lazy("Reason for closing"),
+            _path("closure_reason"),
+            ClosureReason,
+        ),
+        Disaggregation("measure", gettext_lazy("Measure"), _path("kind"), MeasureKind),
+        Disaggregation(
+            "targeted_community",
+            gettext_lazy("Community discriminated against"),
+            _path("community"),
+            Community,
+        ),
     )
 }
 
@@ -238,6 +289,12 @@ CASE_FILTERS = (
     Filter("concern", gettext_lazy("Concern"), "concerns__concern", Concern),
     Filter("risk_level", gettext_lazy("Risk level"), "risk_level", RiskLevel),
     Filter("reported_by", gettext_lazy("Reported by"), "reported_by", ReportSource),
+    Filter(
+        "first_contact_late",
+        gettext_lazy("First contact after its deadline"),
+        "first_contact_at",
+        condition=lambda value: _first_contact_late(value),
+    ),
 )
 CASE_PLACE = "agency__place__path"
 
@@ -271,6 +328,99 @@ def _participants() -> QuerySet:
     return TrainingParticipant.objects.annotate(
         topic=F("training__topic"), programme=F("training__programme__code")
     )
+
+
+def _first_contact_late(_value: Any) -> Q:
+    """Cases whose first contact came after the deadline for their risk level, or
+    has not come and the deadline has passed (the deadlines are data, read now)."""
+    now = timezone.now()
+    hours = dict(
+        ResponseDeadline.objects.filter(step=Step.FIRST_CONTACT).values_list(
+            "risk_level", "hours"
+        )
+    )
+    late = Q(pk__in=[])
+    for risk in RiskLevel:
+        # A deployment that deleted a row still has a deadline: the default's.
+        allowed = timedelta(
+            hours=hours.get(risk, DEFAULT_HOURS[risk][Step.FIRST_CONTACT])
+        )
+        late |= Q(risk_level=risk) & (
+            Q(first_contact_at__gt=F("opened_at") + allowed)
+            | Q(first_contact_at__isnull=True, opened_at__lt=now - allowed)
+        )
+    return late
+
+
+def _closed_in(source: Source, period: Period) -> Q:
+    return Q(closed_at__gte=period.start_at(), closed_at__lt=period.after_at())
+
+
+def _days_open() -> Any:
+    return ExpressionWrapper(
+        F("closed_at") - F("opened_at"), output_field=DurationField()
+    )
+
+
+def _days_to_answer() -> Any:
+    return ExpressionWrapper(
+        F("at") - F("referral__sent_at"), output_field=DurationField()
+    )
+
+
+def _measures() -> QuerySet:
+    return Measure.objects.filter(kind__in=sorted(CUSTODIAL_MEASURES))
+
+
+def _measure_in(source: Source, period: Period) -> Q:
+    # In effect at any time in the period.
+    return Q(started_on__lt=period.after) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)
+    )
+
+
+def _days_detained() -> Any:
+    return ExpressionWrapper(
+        F("ended_on") - F("started_on"), output_field=DurationField()
+    )
+
+
+def _infants() -> QuerySet:
+    return first_year_enrolments()
+
+
+def _turned_one_in(source: Source, period: Period) -> Q:
+    first, last = births_turning_one(period.start, period.last_day)
+    return Q(born_on__gte=first, born_on__lte=last)
+
+
+def _received_recommended(_value: Any) -> Q:
+    return Q(received__gte=F("needed"))
+
+
+REACH_BITS = {
+    ReachCategory.CHILD: ReachPersonYear.KIND_CHILD,
+    ReachCategory.ADULT: ReachPersonYear.KIND_ADULT,
+    ReachCategory.TRAINED: ReachPersonYear.KIND_TRAINED,
+    ReachCategory.INDIRECT: ReachPersonYear.KIND_INDIRECT,
+}
+
+
+def _reach_rows() -> QuerySet:
+    return ReachPersonYear.objects.alias(
+        **{f"is_{c}": F("kinds").bitand(bit) for c, bit in REACH_BITS.items()}
+    )
+
+
+def _reached_as(category: str) -> Q:
+    if category == ReachCategory.INDIRECT:
+        # As on the reach page: reached indirectly and not supported themselves.
+        return Q(is_indirect__gt=0, is_child=0, is_adult=0)
+    return Q(**{f"is_{category}__gt": 0})
+
+
+def _reach_year(source: Source, period: Period) -> Q:
+    return Q(year=period.start.year)
 
 
 SOURCES: dict[str, Source] = {
@@ -322,6 +472,12 @@ SOURCES: dict[str, Source] = {
                 ),
             ),
             disaggregations=(*PERSON, "service_type", "programme"),
+            durations={
+                "days_to_answer": (
+                    gettext_lazy("Days from sending a referral to its acceptance"),
+                    _days_to_answer,
+                )
+            },
         ),
         Source(
             key="service_attendance",
@@ -373,6 +529,125 @@ SOURCES: dict[str, Source] = {
                 ),
             ),
             disaggregations=(*PERSON, "profession", "topic", "programme"),
+        ),
+        Source(
+            key="closed_cases",
+            label=gettext_lazy("Child protection cases closed in the period"),
+            records=_case_records,
+            person="person",
+            date="closed_at",
+            place=CASE_PLACE,
+            in_period=_closed_in,
+            filters=(
+                *CASE_FILTERS,
+                Filter(
+                    "closure_reason",
+                    gettext_lazy("Reason for closing"),
+                    "closure_reason",
+                    ClosureReason,
+                ),
+            ),
+            disaggregations=(*PERSON, "concern", "risk_level", "closure_reason"),
+            durations={
+                "days_open": (
+                    gettext_lazy("Days from opening to closing"),
+                    _days_open,
+                )
+            },
+        ),
+        Source(
+            key="custodial_measures",
+            label=gettext_lazy("Measures depriving a child of liberty in the period"),
+            records=_measures,
+            person="proceeding__involvement__case__person",
+            date="started_on",
+            date_is_datetime=False,
+            place="proceeding__involvement__case__agency__place__path",
+            in_period=_measure_in,
+            filters=(
+                Filter(
+                    "measure",
+                    gettext_lazy("Measure"),
+                    "kind",
+                    MeasureKind,
+                ),
+            ),
+            disaggregations=(*PERSON, "measure"),
+            durations={
+                "days_detained": (
+                    gettext_lazy("Days from the start to the end of a measure"),
+                    _days_detained,
+                )
+            },
+        ),
+        Source(
+            key="discrimination_reported",
+            label=gettext_lazy("Discrimination reported in the period"),
+            records=DiscriminationReport.objects.all,
+            person="case__person",
+            date="reported_on",
+            date_is_datetime=False,
+            place="case__agency__place__path",
+            filters=(
+                Filter(
+                    "reported_to",
+                    gettext_lazy("Where it was reported"),
+                    "reported_to",
+                    ReportedTo,
+                ),
+                Filter("outcome", gettext_lazy("Outcome"), "outcome", Outcome),
+            ),
+            disaggregations=(*PERSON, "targeted_community"),
+        ),
+        Source(
+            key="discrimination_rulings",
+            label=gettext_lazy("Court rulings on discrimination in the period"),
+            records=DiscriminationReport.objects.all,
+            person="case__person",
+            date="ruling_on",
+            date_is_datetime=False,
+            place="case__agency__place__path",
+            filters=(Filter("outcome", gettext_lazy("Outcome"), "outcome", Outcome),),
+            disaggregations=(*PERSON, "targeted_community"),
+        ),
+        Source(
+            key="infants_turning_one",
+            label=gettext_lazy("Infants enrolled in home visiting who turned one"),
+            records=_infants,
+            person="child",
+            date="born_on",
+            date_is_datetime=False,
+            place="place_path",
+            in_period=_turned_one_in,
+            filters=(
+                Filter(
+                    "received_recommended",
+                    gettext_lazy("Received the recommended visits in the first year"),
+                    "received",
+                    condition=_received_recommended,
+                ),
+            ),
+            disaggregations=PERSON,
+        ),
+        Source(
+            key="reach",
+            label=gettext_lazy("People reached in the year (the reach summary)"),
+            records=_reach_rows,
+            person="person",
+            date="year",
+            place="place__path",
+            in_period=_reach_year,
+            period_types=(PeriodType.YEAR,),
+            filters=(
+                Filter(
+                    "reached_as",
+                    gettext_lazy("Reached as"),
+                    "kinds",
+                    ReachCategory,
+                    condition=_reached_as,
+                ),
+            ),
+            disaggregations=PERSON,
         ),
     )
 }

@@ -34,6 +34,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     TextField,
     Value,
@@ -178,10 +179,12 @@ def _place_condition(places: list[Place]) -> Q:
 CellKey = tuple[int, str, bool, bool]
 
 
-def coverage_cells(
-    *, scope: CoverageScope, filters: CoverageFilters
-) -> dict[CellKey, tuple[int, int]]:
-    """The infants and those who received the recommended visits, grouped."""
+def first_year_enrolments(born: tuple[date, date] | None = None) -> QuerySet:
+    """The enrolments of infants (born in ``born``, both days included), without
+    those that ended because the child died or moved away before turning one; with
+    ``place_path`` (the household's place, else the centre's), ``received`` (visits
+    in the first year) and ``needed`` (the protocol's visits before 365 days) as
+    aliases to filter on."""
     recommended = recommended_by_protocol()
     visits = (
         Visit.objects.filter(
@@ -194,38 +197,38 @@ def coverage_cells(
         .annotate(n=Count("pk"))
         .values("n")
     )
-    birthday = PlusOneYear(F("born_on"))
-    born_from, born_to = births_turning_one(filters.start, filters.end)
-    enrolments = (
-        Enrolment.objects.filter(
-            child__isnull=False, born_on__gte=born_from, born_on__lte=born_to
-        )
-        .exclude(
-            end_reason__in=[ENDED_CHILD_DIED, ENDED_MOVED_AWAY],
-            ended_on__lt=birthday,
-        )
-        .alias(
-            place_path=Coalesce("household__place__path", "centre__place__path"),
-            reasons_text=Cast("priority_reasons", TextField()),
-        )
+    enrolments = Enrolment.objects.filter(child__isnull=False, born_on__isnull=False)
+    if born is not None:
+        enrolments = enrolments.filter(born_on__gte=born[0], born_on__lte=born[1])
+    needed = Case(
+        *[When(protocol_id=pk, then=Value(n)) for pk, n in recommended.items()],
+        default=Value(0),
+        output_field=IntegerField(),
     )
+    return enrolments.exclude(
+        end_reason__in=[ENDED_CHILD_DIED, ENDED_MOVED_AWAY],
+        ended_on__lt=PlusOneYear(F("born_on")),
+    ).alias(
+        place_path=Coalesce("household__place__path", "centre__place__path"),
+        reasons_text=Cast("priority_reasons", TextField()),
+        received=Coalesce(Subquery(visits, output_field=IntegerField()), 0),
+        needed=needed,
+    )
+
+
+def coverage_cells(
+    *, scope: CoverageScope, filters: CoverageFilters
+) -> dict[CellKey, tuple[int, int]]:
+    """The infants and those who received the recommended visits, grouped."""
+    enrolments = first_year_enrolments(births_turning_one(filters.start, filters.end))
     if scope.centres is not None:
         enrolments = enrolments.filter(centre_id__in=scope.centres)
     if scope.places is not None:
         enrolments = enrolments.filter(_place_condition(list(scope.places)))
     if filters.place is not None:
         enrolments = enrolments.filter(_place_condition([filters.place]))
-    needed = Case(
-        *[When(protocol_id=pk, then=Value(n)) for pk, n in recommended.items()],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
     rows = (
-        enrolments.alias(
-            received=Coalesce(Subquery(visits, output_field=IntegerField()), 0),
-            needed=needed,
-        )
-        .annotate(
+        enrolments.annotate(
             place_key=Coalesce("household__place_id", "centre__place_id"),
             line=Case(
                 When(
