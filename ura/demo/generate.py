@@ -318,10 +318,12 @@ def load_demo() -> bool:
     """Load the pilot; returns False when people were already there (nothing added)."""
     from ura.demo.services import ensure_directory, load_service_demo
     from ura.demo.visiting import enrol_demo_families, ensure_visiting
+    from ura.indicators.dhis2_actions import load_example_mapping
     from ura.indicators.starter import load_starter_indicators
 
     load_places("kosovo")
     load_starter_indicators()
+    load_example_mapping()
     agencies = ensure_agencies()
     users = ensure_users(agencies)
     ensure_directory(agencies, users)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ura.indicators.models import Indicator
 from ura.indicators.periods import Period, PeriodType
 from ura.indicators.sources import DISAGGREGATIONS
-from ura.places.models import Place
+from ura.places.models import Place, PlaceLevel
 from ura.services.reach_forms import PlaceChoice, area_places
 
 YEARS = 10
@@ -89,3 +89,31 @@ class IndicatorFilterForm(forms.Form):
             return Period.parse(self.cleaned_data["period"])
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from None
+
+
+class Dhis2ExportForm(IndicatorFilterForm):
+    """A data set, a period, a place, and whether to send the place itself or every
+    place at a level within it (DHIS2's bulk form)."""
+
+    data_set = forms.ChoiceField(label=_("DHIS2 data set"))
+    level = forms.ChoiceField(label=_("Org units"), required=False)
+
+    def __init__(
+        self, data: dict | None, *, places: tuple[Place, ...], data_sets: list[str]
+    ) -> None:
+        super().__init__(data, places=places)
+        self.fields["data_set"].choices = [(d, d) for d in data_sets]
+        self.fields["level"].choices = [
+            ("", _("The place itself")),
+            (PlaceLevel.REGION, _("Each region in it")),
+            (PlaceLevel.MUNICIPALITY, _("Each municipality in it")),
+            (PlaceLevel.SETTLEMENT, _("Each settlement in it")),
+        ]
+        self.order_fields(["data_set", "period", "place", "level"])
+
+    @staticmethod
+    def defaults(places: tuple[Place, ...], data_sets: list[str]) -> dict[str, str]:  # type: ignore[override]
+        data = IndicatorFilterForm.defaults(places)
+        if data_sets:
+            data["data_set"] = data_sets[0]
+        return data

@@ -152,3 +152,62 @@ class Indicator(VersionedModel):
                         % {"name": name, "allowed": ", ".join(allowed) or "-"}
                     }
                 )
+
+
+class Dhis2DataElement(models.Model):
+    """One DHIS2 data element of a data set, fed by one indicator (the mapping is
+    data, loaded with ``ura load-dhis2-mapping``; docs/indicators.md, "DHIS2").
+
+    Without a disaggregation the element gets the indicator's value, sent with
+    ``total_combo`` as its category option combination or, when that is blank,
+    with none (DHIS2's default). With one, it gets a value per group that has a
+    code in ``combos``; a group without one is not sent."""
+
+    data_set = models.CharField(_("DHIS2 data set"), max_length=50)
+    data_element = models.CharField(_("DHIS2 data element"), max_length=50)
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.PROTECT,
+        related_name="dhis2_elements",
+    )
+    disaggregation = models.CharField(_("broken down by"), max_length=40, blank=True)
+    total_combo = models.CharField(
+        _("category option combination of the total"), max_length=50, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("DHIS2 data element")
+        verbose_name_plural = _("DHIS2 data elements")
+        ordering = ["data_set", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["data_set", "data_element"], name="dhis2_element_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.data_set} {self.data_element}"
+
+
+class Dhis2Combo(models.Model):
+    """The DHIS2 category option combination a group of a breakdown is sent as."""
+
+    element = models.ForeignKey(
+        Dhis2DataElement, on_delete=models.CASCADE, related_name="combos"
+    )
+    group = models.CharField(_("group"), max_length=40)
+    code = models.CharField(_("category option combination"), max_length=50)
+
+    class Meta:
+        verbose_name = _("DHIS2 category option combination")
+        verbose_name_plural = _("DHIS2 category option combinations")
+        ordering = ["element", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["element", "group"], name="dhis2_combo_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.element_id} {self.group} {self.code}"

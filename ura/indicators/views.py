@@ -8,7 +8,7 @@ import csv
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -18,7 +18,13 @@ from ura.audit.actions import record
 from ura.audit.models import AuditAction
 from ura.core.csv import csv_safe
 from ura.indicators.compute import Number
-from ura.indicators.forms import IndicatorFilterForm
+from ura.indicators.dhis2_queries import (
+    data_sets,
+    data_value_set,
+    mapping_rows,
+    may_export_to_dhis2,
+)
+from ura.indicators.forms import Dhis2ExportForm, IndicatorFilterForm
 from ura.indicators.models import Indicator, IndicatorKind
 from ura.indicators.queries import (
     IndicatorReport,
@@ -99,6 +105,7 @@ def table(request: HttpRequest) -> HttpResponse:
         "place": form.cleaned_data.get("place") if rows is not None else None,
         "query": request.GET.urlencode(),
         "may_export": may(request.user, Permission.EXPORT_STATISTICS),
+        "may_dhis2": may_export_to_dhis2(request.user),
     }
     return render(request, "indicators/table.html", context)
 
@@ -205,3 +212,64 @@ def write_report(writer: csv.writer, report: IndicatorReport) -> None:
     for row in report.rows:
         value = cell(row.value, kind, row.hidden)
         writer.writerow([csv_safe(row.label), csv_safe(row.key), value])
+
+
+# --- DHIS2 ------------------------------------------------------------------
+
+
+def _dhis2_form(request: HttpRequest) -> Dhis2ExportForm:
+    if not may_export_to_dhis2(request.user):
+        raise PermissionDenied
+    places = tuple(statistics_places(request.user))
+    sets = data_sets()
+    given = {key: value for key, value in request.GET.items() if value}
+    data = {**Dhis2ExportForm.defaults(places, sets), **given}
+    return Dhis2ExportForm(data, places=places, data_sets=sets)
+
+
+@login_required
+@require_GET
+def dhis2(request: HttpRequest) -> HttpResponse:
+    """The DHIS2 export: a data set's mapping, and the download of its values."""
+    form = _dhis2_form(request)
+    data_set = form.data.get("data_set")
+    context = {
+        "form": form,
+        "valid": form.is_valid(),
+        "rows": mapping_rows(data_set) if data_set in data_sets() else [],
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "indicators/dhis2.html", context)
+
+
+@login_required
+@require_GET
+def dhis2_export(request: HttpRequest) -> HttpResponse:
+    form = _dhis2_form(request)
+    if not form.is_valid():
+        raise Http404
+    data = form.cleaned_data
+    period, place, level = data["period"], data["place"], data["level"] or None
+    try:
+        payload = data_value_set(
+            user=request.user,
+            data_set=data["data_set"],
+            period=period,
+            place=place,
+            level=level,
+        )
+    except OutOfScope:
+        raise PermissionDenied from None
+    record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        object_type="indicators.dhis2_mapping",
+        object_id=data["data_set"],
+        detail=f"dataValueSet, {period.code}, place {place.code}"
+        + (f", each {level}" if level else ""),
+        request=request,
+    )
+    response = JsonResponse(payload, json_dumps_params={"indent": 1})
+    name = f"{data['data_set']}-{place.code}-{period.code}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
