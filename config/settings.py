@@ -86,6 +86,13 @@ else:
 # A case with no recorded contact for longer than this shows on the supervisor's page.
 URA_NO_CONTACT_DAYS = int(os.environ.get("URA_NO_CONTACT_DAYS", "30"))
 
+# Open statistics (/open/, no login): cells resting on fewer people or records than
+# this are hidden; values are cached this long (0 in tests: every test its own data).
+URA_OPEN_THRESHOLD = max(2, int(os.environ.get("URA_OPEN_THRESHOLD", "5")))
+URA_OPEN_CACHE_SECONDS = int(
+    os.environ.get("URA_OPEN_CACHE_SECONDS", "0" if URA_ENV == "test" else "900")
+)
+
 # Documents uploaded to cases: the largest accepted, and where their encrypted
 # files are kept (ura.cases.documents). Back this folder up with the database.
 URA_DOCUMENT_MAX_MB = int(os.environ.get("URA_DOCUMENT_MAX_MB", "10"))

@@ -21,6 +21,7 @@ urlpatterns = [
     path("visiting/", include("ura.visiting.urls")),
     path("statistics/", include("ura.statistics.urls")),
     path("indicators/", include("ura.indicators.urls")),
+    path("open/", include("ura.indicators.open_urls")),
     path("audit/", include("ura.audit.urls")),
     path("api/v1/", api.urls),
     path(settings.ADMIN_PATH, admin.site.urls),

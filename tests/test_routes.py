@@ -102,6 +102,8 @@ ROUTES = {
     "indicators:detail_export": "EXPORT_STATISTICS, places (tests/indicators/)",
     "indicators:dhis2": "EXPORT_STATISTICS, no small cells (tests/indicators/)",
     "indicators:dhis2_export": "EXPORT_STATISTICS, no small cells, places",
+    "open:table": "public: published indicators, small cells hidden",
+    "open:detail": "public: published indicators, small cells hidden",
     "audit:log": "VIEW_AUDIT_LOG (tests/audit/test_chain.py)",
     "api:token_create": "public: credentials (tests/api/test_auth_api.py)",
     "api:token_revoke": "bearer token, own token (tests/api/test_auth_api.py)",

@@ -42,10 +42,13 @@ def test_demo_data_makes_a_pilot_with_one_user_per_role_and_runs_twice_safely(ca
     assert Visit.objects.filter(weight_z__isnull=False).count() >= 5
     assert Visit.objects.filter(concerns=["maternal_depression"]).count() == 1
 
-    # The starter indicators, so that /indicators/ has something to show.
-    from ura.indicators.models import Indicator
+    # The starter indicators, so that /indicators/ has something to show, some of
+    # them published on /open/, and the example DHIS2 mapping.
+    from ura.indicators.models import Dhis2DataElement, Indicator
 
-    assert Indicator.objects.filter(code="CP-OPEN").exists()
+    assert Indicator.objects.filter(code="CP-OPEN", is_published=True).exists()
+    assert not Indicator.objects.get(code="CP-FIRST-CONTACT-DAYS").is_published
+    assert Dhis2DataElement.objects.filter(data_set="URA_NPA").exists()
 
     stages = set(Case.objects.values_list("stage", flat=True))
     assert {"identification", "case_plan", "implementation"} <= stages

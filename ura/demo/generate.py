@@ -313,17 +313,30 @@ def share_families(families, users, agencies) -> None:  # noqa: ANN001
     PersonGrant.objects.bulk_create(grants)
 
 
+# What the demo's open statistics (/open/) publish.
+DEMO_PUBLISHED = (
+    "CP-OPEN",
+    "CP-NEW",
+    "CP-CLOSED-GOALS-MET-SHARE",
+    "REF-ACCEPTED",
+    "SRV-DAYCARE-CHILDREN",
+    "TRN-PROFESSIONALS",
+    "HV-COVERAGE",
+)
+
+
 @transaction.atomic
 def load_demo() -> bool:
     """Load the pilot; returns False when people were already there (nothing added)."""
     from ura.demo.services import ensure_directory, load_service_demo
     from ura.demo.visiting import enrol_demo_families, ensure_visiting
     from ura.indicators.dhis2_actions import load_example_mapping
-    from ura.indicators.starter import load_starter_indicators
+    from ura.indicators.starter import load_starter_indicators, publish_indicators
 
     load_places("kosovo")
     load_starter_indicators()
     load_example_mapping()
+    publish_indicators(DEMO_PUBLISHED)
     agencies = ensure_agencies()
     users = ensure_users(agencies)
     ensure_directory(agencies, users)

@@ -22,7 +22,7 @@ YEARS = 10
 
 @dataclass(frozen=True)
 class PlacesInScope:
-    places: tuple[Place, ...]
+    places: tuple[Place, ...] | None
 
 
 def period_choices(today: date | None = None) -> list[tuple[str, list]]:
@@ -117,3 +117,47 @@ class Dhis2ExportForm(IndicatorFilterForm):
         if data_sets:
             data["data_set"] = data_sets[0]
         return data
+
+
+class OpenFilterForm(forms.Form):
+    """The open statistics' filters: a year, any area of the country and, on one
+    indicator's page, a breakdown."""
+
+    period = forms.ChoiceField(label=_("Year"))
+    place = PlaceChoice(label=_("Place"), queryset=Place.objects.none())
+
+    def __init__(
+        self, data: dict | None, *, indicator: Indicator | None = None
+    ) -> None:
+        super().__init__(data)
+        year = timezone.localdate().year
+        self.fields["period"].choices = [
+            (str(y), str(y)) for y in range(year, year - YEARS, -1)
+        ]
+        self.fields["place"].queryset = area_places(PlacesInScope(None)).order_by(
+            "path"
+        )
+        if indicator is not None and indicator.disaggregations:
+            self.fields["by"] = forms.ChoiceField(
+                label=_("Broken down by"),
+                required=False,
+                choices=[
+                    ("", _("No breakdown")),
+                    *(
+                        (name, DISAGGREGATIONS[name].label)
+                        for name in indicator.disaggregations
+                    ),
+                ],
+            )
+
+    @staticmethod
+    def defaults() -> dict[str, str]:
+        """Last year, the last whole one, for the whole country."""
+        data = {"period": str(timezone.localdate().year - 1)}
+        country = area_places(PlacesInScope(None)).order_by("path").first()
+        if country is not None:
+            data["place"] = str(country.pk)
+        return data
+
+    def clean_period(self) -> Period:
+        return Period.parse(self.cleaned_data["period"])

@@ -3,6 +3,7 @@ statistics scope (``ura.access.rules.statistics_places``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -18,6 +19,9 @@ from ura.indicators.sources import DISAGGREGATIONS, PLACE_LEVELS
 from ura.indicators.suppression import Shown, shown_as_is, suppressed
 from ura.places.models import Place
 from ura.statistics.queries import suppresses_small_cells
+
+# How a value is computed: ``indicator_value``, or a cached read of it.
+Compute = Callable[[Indicator, Period, Place, "str | None"], IndicatorValue]
 
 
 class OutOfScope(Exception):
@@ -113,39 +117,61 @@ def indicator_report(
 ) -> IndicatorReport:
     """One indicator for a place and period: its value, its groups named and ranked,
     and its trend over the periods before; small cells hidden for partners."""
-    shown = _shown(
-        user,
-        indicator_values(
-            user=user, indicator=indicator, period=period, place=place, by=by
-        ),
-    )
-    trend = []
-    for p in period.last(TREND_PERIODS):
-        point = _shown(user, indicator_value(indicator, p, place))
-        trend.append(TrendPoint(p, point.value, point.total_hidden))
-    _scale(trend)
-    rows = _named_rows(by, shown) if by else []
-    _scale(rows)
-    return IndicatorReport(
+    if not may_see_place(user, place):
+        raise OutOfScope
+    return build_report(
         indicator,
         period,
         place,
         by,
-        shown,
-        rows,
-        trend,
-        suppresses_small_cells(user),
+        show=lambda value: _shown(user, value),
+        suppresses=suppresses_small_cells(user),
     )
+
+
+def build_report(
+    indicator: Indicator,
+    period: Period,
+    place: Place,
+    by: str | None,
+    *,
+    show: Callable[[IndicatorValue], Shown],
+    suppresses: bool,
+    compute: Compute = indicator_value,
+) -> IndicatorReport:
+    """The report, each value passed through ``show`` (as is, or suppressed)."""
+    shown = show(compute(indicator, period, place, by))
+    trend = []
+    for p in period.last(TREND_PERIODS):
+        point = show(compute(indicator, p, place, None))
+        trend.append(TrendPoint(p, point.value, point.total_hidden))
+    _scale(trend)
+    rows = _named_rows(by, shown) if by else []
+    _scale(rows)
+    return IndicatorReport(indicator, period, place, by, shown, rows, trend, suppresses)
 
 
 def indicator_table(*, user: User, period: Period, place: Place) -> list[TableRow]:
     """Every indicator's value for the place in the period and the one before."""
     if not may_see_place(user, place):
         raise OutOfScope
+    return build_table(
+        indicators_all(), period, place, show=lambda value: _shown(user, value)
+    )
+
+
+def build_table(
+    indicators: Iterable[Indicator],
+    period: Period,
+    place: Place,
+    *,
+    show: Callable[[IndicatorValue], Shown],
+    compute: Compute = indicator_value,
+) -> list[TableRow]:
     rows = []
-    for indicator in indicators_all():
+    for indicator in indicators:
         now, before = (
-            _shown(user, indicator_value(indicator, p, place))
+            show(compute(indicator, p, place, None))
             for p in (period, period.previous())
         )
         rows.append(TableRow(indicator, now, before))

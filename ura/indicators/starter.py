@@ -3,11 +3,12 @@ deployment to keep, change or replace. ``ura load-indicators`` loads them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
 
-from ura.indicators.actions import indicator_create
+from ura.indicators.actions import indicator_create, indicator_update
 from ura.indicators.models import Indicator, IndicatorKind
 
 PERSON = ["sex", "age_band", "community", "disability", "region", "municipality"]
@@ -301,3 +302,20 @@ def load_starter_indicators() -> int:
             indicator_create(actor=None, data=data)
             created += 1
     return created
+
+
+def publish_indicators(codes: Iterable[str]) -> int:
+    """Publish these indicators on the open statistics page (audited changes);
+    returns how many were not published before."""
+    changed = 0
+    with transaction.atomic():
+        for indicator in Indicator.objects.filter(code__in=list(codes)):
+            changed += bool(
+                indicator_update(
+                    actor=None,
+                    indicator=indicator,
+                    data={"is_published": True},
+                    expected_version=indicator.version,
+                )
+            )
+    return changed

@@ -12,9 +12,14 @@ register = template.Library()
 
 
 @register.simple_tag
-def figure(value: float | int | None, kind: str, hidden: bool = False) -> str:
+def figure(
+    value: float | int | None,
+    kind: str,
+    hidden: bool = False,
+    threshold: int = THRESHOLD,
+) -> str:
     if hidden:
-        return f"<{THRESHOLD}"
+        return f"<{threshold}"
     if value is None:
         return _("no data")
     if kind == IndicatorKind.SHARE:
