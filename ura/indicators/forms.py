@@ -152,8 +152,8 @@ class OpenFilterForm(forms.Form):
 
     @staticmethod
     def defaults() -> dict[str, str]:
-        """Last year, the last whole one, for the whole country."""
-        data = {"period": str(timezone.localdate().year - 1)}
+        """This year so far, as on the signed-in pages, for the whole country."""
+        data = {"period": str(timezone.localdate().year)}
         country = area_places(PlacesInScope(None)).order_by("path").first()
         if country is not None:
             data["place"] = str(country.pk)
