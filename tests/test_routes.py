@@ -97,6 +97,8 @@ ROUTES = {
     "statistics:summary": "statistics_people, counts (tests/access/test_matrix.py)",
     "statistics:summary_export": "statistics_people (tests/access/test_matrix.py)",
     "indicators:table": "VIEW_STATISTICS, statistics_places (tests/indicators/)",
+    "indicators:dashboard": "VIEW_STATISTICS, statistics_places (tests/indicators/)",
+    "indicators:equity": "VIEW_STATISTICS, statistics_places (tests/indicators/)",
     "indicators:table_export": "EXPORT_STATISTICS, places (tests/indicators/)",
     "indicators:detail": "VIEW_STATISTICS, statistics_places (tests/indicators/)",
     "indicators:detail_export": "EXPORT_STATISTICS, places (tests/indicators/)",

@@ -30,6 +30,7 @@ INDICATOR_FIELDS = (
     "denominator",
     "period_type",
     "is_published",
+    "dashboard_position",
 )
 
 

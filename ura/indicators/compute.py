@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from ura.indicators.equity import EQUITY_GROUPS
 from ura.indicators.models import Indicator, IndicatorKind
 from ura.indicators.periods import Period
 from ura.indicators.sources import DISAGGREGATIONS, PLACE_LEVELS, Source, source_of
@@ -50,8 +51,15 @@ def _counts(total: int, groups: dict[str, Number] | None = None) -> IndicatorVal
 
 
 def indicator_value(
-    indicator: Indicator, period: Period, place: Place, by: str | None = None
+    indicator: Indicator,
+    period: Period,
+    place: Place,
+    by: str | None = None,
+    *,
+    among: str | None = None,
 ) -> IndicatorValue:
+    """``among`` is an equity group's key (``ura.indicators.equity``): the value
+    among the group's members only."""
     if by is not None and by not in indicator.disaggregations:
         raise ValidationError(
             _("%(code)s cannot be broken down by %(by)s."),
@@ -59,12 +67,12 @@ def indicator_value(
             code="by",
         )
     if indicator.kind == IndicatorKind.SHARE:
-        return _share(indicator, period, place, by)
+        return _share(indicator, period, place, by, among)
     source = source_of(indicator.source)
     if period.type not in source.period_types:
         # The reach summary knows years only: a quarter of it is "no data".
         return IndicatorValue(None)
-    records = _counted(indicator, source, period)
+    records = _counted(indicator, source, period, among)
     if indicator.kind == IndicatorKind.MEDIAN_DURATION:
         return _median(indicator, source, records, period, place, by)
     placed = records.filter(**{f"{source.place}__startswith": place.path})
@@ -84,7 +92,9 @@ def indicator_value(
     return _counts(total, {row["g"] or "": row["n"] for row in rows})
 
 
-def _counted(indicator: Indicator, source: Source, period: Period) -> QuerySet:
+def _counted(
+    indicator: Indicator, source: Source, period: Period, among: str | None = None
+) -> QuerySet:
     """The records the indicator counts in the period, before any place: for a count
     of persons, only each person's latest qualifying record (module docstring)."""
     qualifying = (
@@ -92,6 +102,8 @@ def _counted(indicator: Indicator, source: Source, period: Period) -> QuerySet:
         .filter(source.period_q(period))
         .filter(source.filters_q(indicator.filters))
     )
+    if among is not None:
+        qualifying = qualifying.filter(EQUITY_GROUPS[among].members(source.person))
     if indicator.kind != IndicatorKind.PERSONS:
         return source.records().filter(pk__in=qualifying.values("pk"))
     latest = (
@@ -121,10 +133,14 @@ def _roll_up(rows: Any, level: str, place: Place) -> dict[str, Number]:
 
 
 def _share(
-    indicator: Indicator, period: Period, place: Place, by: str | None
+    indicator: Indicator,
+    period: Period,
+    place: Place,
+    by: str | None,
+    among: str | None,
 ) -> IndicatorValue:
-    top = indicator_value(indicator.numerator, period, place, by)
-    bottom = indicator_value(indicator.denominator, period, place, by)
+    top = indicator_value(indicator.numerator, period, place, by, among=among)
+    bottom = indicator_value(indicator.denominator, period, place, by, among=among)
     groups = {
         key: _ratio(top.groups.get(key) or 0, d) for key, d in bottom.groups.items()
     }

@@ -52,6 +52,11 @@ class Indicator(VersionedModel):
         _("period"), max_length=10, choices=PeriodType.choices, default=PeriodType.YEAR
     )
     is_published = models.BooleanField(_("published"), default=False)
+    # The dashboards' tiles and the columns their places are compared on, in
+    # this order (the first ranks the places); empty: not on the dashboards.
+    dashboard_position = models.PositiveSmallIntegerField(
+        _("place on the dashboards"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("indicator")

@@ -17,6 +17,7 @@ K = IndicatorKind
 STARTER: list[dict[str, Any]] = [
     {
         "code": "CP-OPEN",
+        "dashboard_position": 1,
         "name_en": "Children with an open child protection case",
         "name_sq": "Fëmijë me rast të hapur të mbrojtjes së fëmijëve",
         "name_sr": "Деца са отвореним случајем заштите деце",
@@ -27,6 +28,7 @@ STARTER: list[dict[str, Any]] = [
     },
     {
         "code": "CP-NEW",
+        "dashboard_position": 2,
         "name_en": "New child protection cases",
         "name_sq": "Raste të reja të mbrojtjes së fëmijëve",
         "name_sr": "Нови случајеви заштите деце",
@@ -59,6 +61,7 @@ STARTER: list[dict[str, Any]] = [
     },
     {
         "code": "CP-FIRST-CONTACT-DAYS",
+        "dashboard_position": 3,
         "name_en": "Median days from opening a case to the first contact",
         "name_sq": "Mediana e ditëve nga hapja e rastit deri te kontakti i parë",
         "name_sr": "Медијана дана од отварања случаја до првог контакта",
@@ -102,6 +105,7 @@ STARTER: list[dict[str, Any]] = [
     },
     {
         "code": "CP-HIGH-LATE-CONTACT",
+        "dashboard_position": 4,
         "name_en": "New high-risk cases past their first-contact deadline",
         "name_sq": "Raste të reja me rrezik të lartë pas afatit të kontaktit të parë",
         "name_sr": "Нови случајеви високог ризика после рока за први контакт",
@@ -113,6 +117,7 @@ STARTER: list[dict[str, Any]] = [
     },
     {
         "code": "REF-ACCEPTED",
+        "dashboard_position": 5,
         "name_en": "Referrals accepted",
         "name_sq": "Referime të pranuara",
         "name_sr": "Прихваћена упућивања",
@@ -199,6 +204,7 @@ STARTER: list[dict[str, Any]] = [
     },
     {
         "code": "HV-COVERAGE",
+        "dashboard_position": 6,
         "name_en": "Home visiting coverage in the first year",
         "name_sq": "Mbulimi me vizita shtëpiake në vitin e parë",
         "name_sr": "Обухват кућним посетама у првој години",
@@ -210,6 +216,7 @@ STARTER: list[dict[str, Any]] = [
     },
     {
         "code": "JJ-PRETRIAL",
+        "dashboard_position": 7,
         "name_en": "Children in pre-trial detention",
         "name_sq": "Fëmijë në paraburgim",
         "name_sr": "Деца у притвору",
@@ -264,6 +271,7 @@ STARTER: list[dict[str, Any]] = [
     },
     {
         "code": "RCH-CHILDREN",
+        "dashboard_position": 8,
         "name_en": "Children directly supported",
         "name_sq": "Fëmijë të mbështetur drejtpërdrejt",
         "name_sr": "Деца која су непосредно подржана",

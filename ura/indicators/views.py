@@ -5,6 +5,8 @@ user's statistics scope; the exports are audited."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +20,8 @@ from ura.audit.actions import record
 from ura.audit.models import AuditAction
 from ura.core.csv import csv_safe
 from ura.indicators.compute import Number
+from ura.indicators.dashboard_queries import dashboard as dashboard_of
+from ura.indicators.dashboard_queries import equity_groups, equity_table
 from ura.indicators.dhis2_queries import (
     data_sets,
     data_value_set,
@@ -35,6 +39,9 @@ from ura.indicators.queries import (
     indicators_all,
 )
 from ura.indicators.suppression import THRESHOLD
+from ura.statistics.queries import suppresses_small_cells
+
+T = TypeVar("T")
 
 
 def _allowed(request: HttpRequest, permission: Permission) -> None:
@@ -60,17 +67,25 @@ def _indicator(code: str) -> Indicator:
         raise Http404 from None
 
 
-def _table(request: HttpRequest) -> tuple[IndicatorFilterForm, list[TableRow] | None]:
+def _scoped(
+    request: HttpRequest, build: Callable[..., T]
+) -> tuple[IndicatorFilterForm, T | None]:
+    """The page's filter form and what ``build`` makes for its period and place
+    (None while the form is invalid); a place out of scope is refused."""
     form = _form(request)
     if not form.is_valid():
         return form, None
     data = form.cleaned_data
     try:
-        return form, indicator_table(
+        return form, build(
             user=request.user, period=data["period"], place=data["place"]
         )
     except OutOfScope:
         raise PermissionDenied from None
+
+
+def _table(request: HttpRequest) -> tuple[IndicatorFilterForm, list[TableRow] | None]:
+    return _scoped(request, indicator_table)
 
 
 def _report(
@@ -108,6 +123,34 @@ def table(request: HttpRequest) -> HttpResponse:
         "may_dhis2": may_export_to_dhis2(request.user),
     }
     return render(request, "indicators/table.html", context)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The dashboard of a place (the country, a region, a municipality): the
+    headline indicators with their trends, and the places within compared."""
+    _allowed(request, Permission.VIEW_STATISTICS)
+    form, board = _scoped(request, dashboard_of)
+    return render(request, "indicators/dashboard.html", {"form": form, "board": board})
+
+
+@login_required
+@require_GET
+def equity(request: HttpRequest) -> HttpResponse:
+    """Every indicator among Roma, Ashkali and Egyptian children, children with
+    a functional difficulty and children in poor households, beside everyone."""
+    _allowed(request, Permission.VIEW_STATISTICS)
+    form, rows = _scoped(request, equity_table)
+    context = {
+        "form": form,
+        "rows": rows,
+        "groups": equity_groups(),
+        "period": form.cleaned_data.get("period") if rows is not None else None,
+        "place": form.cleaned_data.get("place") if rows is not None else None,
+        "suppresses": suppresses_small_cells(request.user),
+    }
+    return render(request, "indicators/equity.html", context)
 
 
 @login_required
